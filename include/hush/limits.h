@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * limits.h - every size limit of hush, each with its reason. Each can be
+ * overridden at build time (-DHUSH_MAX_...=N). A limit that is hit is reported
+ * as a warning naming it, never applied silently.
+ */
+#ifndef HUSH_LIMITS_H
+#define HUSH_LIMITS_H
+
+/* Largest rule file (YAML) we parse; the biggest family file is ~60 KiB. */
+#ifndef HUSH_MAX_RULE_FILE
+#define HUSH_MAX_RULE_FILE (4u * 1024 * 1024)
+#endif
+
+/* Most rules in one run; Hyperscan ids are unsigned int. */
+#ifndef HUSH_MAX_RULES
+#define HUSH_MAX_RULES 10000u
+#endif
+
+/* Longest pattern source, in bytes. */
+#ifndef HUSH_MAX_PATTERN
+#define HUSH_MAX_PATTERN 8192u
+#endif
+
+/*
+ * Default --max-file-size: bigger inputs are scanned in overlapping chunks of
+ * this size, so memory does not grow with the file. Hyperscan takes an
+ * unsigned int length, so the chunk must stay below 4 GiB.
+ */
+#ifndef HUSH_DEFAULT_CHUNK
+#define HUSH_DEFAULT_CHUNK (64u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_CHUNK
+#define HUSH_MAX_CHUNK (1024u * 1024 * 1024)
+#endif
+
+/*
+ * Confirmation window for rules whose pattern has no maximum width (and the
+ * overlap between chunks): a match longer than this is not confirmed.
+ */
+#ifndef HUSH_MAX_MATCH_WINDOW
+#define HUSH_MAX_MATCH_WINDOW (16u * 1024)
+#endif
+
+/* Default and largest prefilter window, bytes on each side of a hit. */
+#ifndef HUSH_DEFAULT_PREFILTER_WINDOW
+#define HUSH_DEFAULT_PREFILTER_WINDOW 256u
+#endif
+#ifndef HUSH_MAX_PREFILTER_WINDOW
+#define HUSH_MAX_PREFILTER_WINDOW 4096u
+#endif
+
+/*
+ * Candidate matches recorded by the Hyperscan callback per scanned chunk.
+ * When full, the scan of that chunk stops and a warning names the item.
+ */
+#ifndef HUSH_MAX_CANDIDATES
+#define HUSH_MAX_CANDIDATES 65536u
+#endif
+
+/* Confirmed findings kept per item (file, blob, member). */
+#ifndef HUSH_MAX_FINDINGS_PER_ITEM
+#define HUSH_MAX_FINDINGS_PER_ITEM 1000u
+#endif
+
+/* Findings kept per run, so memory stays bounded on a hostile tree. */
+#ifndef HUSH_MAX_FINDINGS
+#define HUSH_MAX_FINDINGS 1000000u
+#endif
+
+/* Longest secret we keep; longer captures (e.g. huge PEM blocks) are cut. */
+#ifndef HUSH_MAX_SECRET
+#define HUSH_MAX_SECRET (16u * 1024)
+#endif
+
+/* Base64 runs shorter than this are not decoded and rescanned. */
+#ifndef HUSH_MIN_BASE64
+#define HUSH_MIN_BASE64 32u
+#endif
+/* Longest base64 run decoded and rescanned. */
+#ifndef HUSH_MAX_BASE64
+#define HUSH_MAX_BASE64 (64u * 1024)
+#endif
+
+/* stdin is read into memory up to this size, then scanned in chunks. */
+#ifndef HUSH_MAX_STDIN
+#define HUSH_MAX_STDIN (256u * 1024 * 1024)
+#endif
+
+/* Deepest folder nesting walked (symlinks are never followed). */
+#ifndef HUSH_MAX_DEPTH
+#define HUSH_MAX_DEPTH 256u
+#endif
+
+/* Longest path we build while walking. */
+#ifndef HUSH_MAX_PATH
+#define HUSH_MAX_PATH 4096u
+#endif
+
+/* Work items queued between the walker and the workers. */
+#ifndef HUSH_QUEUE_DEPTH
+#define HUSH_QUEUE_DEPTH 256u
+#endif
+
+/* Worker threads at most (-j). */
+#ifndef HUSH_MAX_JOBS
+#define HUSH_MAX_JOBS 256u
+#endif
+
+/* Largest baseline or allowlist file read. */
+#ifndef HUSH_MAX_BASELINE
+#define HUSH_MAX_BASELINE (256u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_ALLOWLIST
+#define HUSH_MAX_ALLOWLIST (4u * 1024 * 1024)
+#endif
+
+/* Bytes sniffed at the start of a file to decide whether it is binary. */
+#ifndef HUSH_SNIFF_BYTES
+#define HUSH_SNIFF_BYTES 8000u
+#endif
+
+/* Longest line shown in a snippet, and the context kept on each side. */
+#ifndef HUSH_SNIPPET_CONTEXT
+#define HUSH_SNIPPET_CONTEXT 40u
+#endif
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.h - option tables, help text and config for each hush command */
+#ifndef HUSH_CLI_H
+#define HUSH_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+#include "rules.h"
+
+/* What a command tells main.c, which alone turns it into an exit code. */
+struct cmd_result {
+	int error;          /* 0 or a negative hush_err (message already set) */
+	size_t findings;    /* findings reported */
+	bool incomplete;    /* warnings: something was not scanned */
+	bool done;          /* --help or --version: exit 0 */
+};
+
+struct cli_config {
+	struct report_opts report;
+	const char *output;      /* NULL: stdout */
+	const char *baseline;
+	struct strlist rule_files;
+	struct strlist only;
+	struct strlist paths;
+	unsigned jobs;
+	size_t chunk;
+	bool progress;
+	bool binary;
+	bool decode;
+	char *cache_dir;         /* owned; NULL with --no-cache */
+};
+
+void cli_config_dispose(struct cli_config *c);
+
+/**
+ * Parse the options common to scanning commands (`dir` now; `git`, `image`
+ * and `context` later).
+ * @return 0, HUSH_EUSAGE (message set), or 1 when --help was printed
+ */
+int cli_parse_scan(struct cli_config *out, const char *cmd, int argc,
+	char **argv);
+
+/** Print the top-level usage to stdout (help) or stderr (error). */
+void cli_usage(bool to_stdout);
+
+/** Load the embedded rules, --rules files and --only into rs. */
+int cli_load_rules(struct rules *rs, const struct cli_config *c);
+
+/** The database cache folder, created if missing; owned, NULL if none. */
+char *cli_cache_dir(void);
+
+struct cmd_result cmd_dir(int argc, char **argv);
+struct cmd_result cmd_rules(int argc, char **argv);
+
+#endif

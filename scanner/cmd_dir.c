@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_dir.c - `hush dir PATH...`: parse, build the sources, scan, report */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "allow.h"
+#include "cli.h"
+#include "digest.h"
+#include "engine.h"
+#include "hush/buf.h"
+#include "hush/err.h"
+#include "hush/limits.h"
+#include "hush/log.h"
+#include "report.h"
+#include "scan.h"
+#include "src_dir.h"
+
+/* Drop the findings whose fingerprint the allowlist or baseline holds. */
+static size_t drop_known(struct findings *fs, const struct allow_fps *fps)
+{
+	size_t i, j = 0, dropped = 0;
+
+	for (i = 0; i < fs->len; i++) {
+		if (allow_fps_has(fps, fs->v[i].fingerprint)) {
+			finding_dispose(&fs->v[i]);
+			dropped++;
+			continue;
+		}
+		fs->v[j++] = fs->v[i];
+	}
+	fs->len = j;
+	return dropped;
+}
+
+/*
+ * --output is written to a temporary file beside it and renamed, so a
+ * report is either whole or absent.
+ */
+static int write_report(const struct cli_config *c, struct scan *s,
+	const struct rules *rules, size_t *unique)
+{
+	struct hush_buf tmp = HUSH_BUF_INIT(HUSH_MAX_PATH);
+	struct scan_stats st;
+	const char *const *warnings;
+	size_t nwarnings;
+	FILE *out = stdout;
+	int fd = -1, error;
+
+	scan_get_stats(s, &st);
+	warnings = scan_warnings(s, &nwarnings);
+	if (c->output) {
+		if ((error = hush_buf_printf(&tmp, "%s.%ld.tmp", c->output,
+			     (long)getpid())) < 0)
+			goto done;
+		fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+					   O_NOFOLLOW, 0644);
+		if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+			error = hush_err_set_errno(HUSH_EIO, "%s: cannot write",
+				c->output);
+			out = NULL;
+			goto done;
+		}
+		fd = -1;
+	}
+	error = report_write(out, scan_findings(s), rules, warnings, nwarnings,
+		&st, &c->report, unique);
+	if (c->output) {
+		if (fclose(out) != 0 && error == 0)
+			error = hush_err_set_errno(HUSH_EIO, "%s: cannot write",
+				c->output);
+		out = NULL;
+		if (error == 0 && rename(tmp.ptr, c->output) < 0)
+			error = hush_err_set_errno(HUSH_EIO, "%s: cannot rename",
+				c->output);
+		if (error < 0)
+			(void)unlink(tmp.ptr);
+	}
+done:
+	if (fd >= 0) {
+		close(fd);
+		(void)unlink(tmp.ptr);
+	}
+	hush_buf_dispose(&tmp);
+	return error;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+struct cmd_result cmd_dir(int argc, char **argv)
+{
+	struct cmd_result res = { 0, 0, false, false };
+	struct cli_config c;
+	struct rules rules;
+	struct allow_fps fps = { NULL, 0, 0 };
+	struct engine *engine = NULL;
+	struct scan *scan = NULL;
+	struct engine_opts eo = { NULL, false, true };
+	struct scan_opts so;
+	struct scan_stats st;
+	size_t i, unique = 0, dropped;
+	double t0 = now();
+	int error;
+
+	rules_init(&rules);
+	if ((error = cli_parse_scan(&c, "dir", argc, argv)) != 0) {
+		res.done = error == 1;
+		res.error = error < 0 ? error : 0;
+		goto done;
+	}
+	if ((error = digest_init()) < 0 || (error = cli_load_rules(&rules, &c)) < 0)
+		goto fail;
+	if (c.baseline && (error = baseline_load(&fps, c.baseline)) < 0) {
+		error = HUSH_EUSAGE;
+		goto fail;
+	}
+	eo.cache_dir = c.cache_dir;
+	eo.decode = c.decode;
+	if ((error = engine_new(&engine, &rules, &eo)) < 0)
+		goto fail;
+	hush_log_debug("%zu rules, database %s", rules.len,
+		engine_from_cache(engine) ? "from cache" : "compiled");
+	so.jobs = c.jobs;
+	so.chunk = c.chunk;
+	so.binary = c.binary;
+	so.progress = c.progress;
+	if ((error = scan_new(&scan, engine, &rules, &so)) < 0 ||
+	    (error = scan_start(scan)) < 0)
+		goto fail;
+	for (i = 0; i < c.paths.len && error == 0; i++) {
+		const char *path = c.paths.v[i];
+		struct allow_paths ap = { { NULL, 0 } };
+		struct stat sb;
+
+		if (!strcmp(path, "-")) {
+			error = src_dir_stdin(scan);
+			continue;
+		}
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    (error = allow_load(&ap, &fps, path)) < 0) {
+			scan_warn(scan, "%s", hush_err_msg());
+			error = 0;
+		}
+		error = src_dir_walk(scan, path, &ap);
+		allow_paths_dispose(&ap);
+	}
+	if (error < 0)
+		goto fail;
+	if ((error = scan_finish(scan)) < 0)
+		goto fail;
+	allow_fps_seal(&fps);
+	dropped = drop_known(scan_findings(scan), &fps);
+	if ((error = write_report(&c, scan, &rules, &unique)) < 0)
+		goto fail;
+	scan_get_stats(scan, &st);
+	res.findings = scan_findings(scan)->len;
+	res.incomplete = st.warnings > 0;
+	hush_log_info("%zu finding%s (%zu secret%s) in %zu files, %.1f MB, "
+		      "%.2f s; %zu binary skipped, %zu allowlisted paths, %zu "
+		      "suppressed by fingerprint, %zu warning%s",
+		res.findings, res.findings == 1 ? "" : "s", unique,
+		unique == 1 ? "" : "s", st.files, (double)st.bytes / 1e6,
+		now() - t0, st.binary_skipped, st.allow_skipped, dropped,
+		st.warnings, st.warnings == 1 ? "" : "s");
+	if (res.incomplete)
+		hush_log_warn("scan incomplete: %zu warning%s", st.warnings,
+			st.warnings == 1 ? "" : "s");
+	goto done;
+fail:
+	res.error = error;
+done:
+	scan_free(scan);
+	engine_free(engine);
+	allow_fps_dispose(&fps);
+	rules_dispose(&rules);
+	cli_config_dispose(&c);
+	return res;
+}

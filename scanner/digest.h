@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* digest.h - SHA-256 and base64 for the scanner; the boundary around <sodium.h> */
+#ifndef HUSH_DIGEST_H
+#define HUSH_DIGEST_H
+
+#include <stddef.h>
+
+#define DIGEST_SHA256_LEN 32
+
+/** @return 0 or HUSH_ERROR when libsodium cannot start */
+int digest_init(void);
+
+/** out = SHA-256 of the concatenation of the n parts (len given by lens). */
+void digest_sha256(unsigned char out[DIGEST_SHA256_LEN], const void *const *parts,
+	const size_t *lens, size_t n);
+
+/** Lowercase hex of len bytes into out, which holds 2*len+1. */
+void digest_hex(char *out, const unsigned char *bin, size_t len);
+
+/**
+ * Decode standard or URL-safe base64 (padding optional) into out.
+ * @param[out] out_len bytes written (at most out_cap)
+ * @return 0, or HUSH_EPARSE when the input is not base64
+ */
+int digest_base64_decode(unsigned char *out, size_t out_cap, size_t *out_len,
+	const char *in, size_t in_len);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* finding.c - ownership of findings and their list */
+#include <stdlib.h>
+#include <string.h>
+
+#include "finding.h"
+#include "hush/err.h"
+
+void finding_dispose(struct finding *f)
+{
+	if (f->secret) {
+		/* the scanner's copy of a secret does not outlive the run */
+		memset(f->secret, 0, f->secret_len);
+		free(f->secret);
+	}
+	free(f->path);
+	free(f->before);
+	free(f->after);
+	memset(f, 0, sizeof(*f));
+}
+
+static int reserve(struct findings *l, size_t add)
+{
+	struct finding *v;
+	size_t n;
+
+	if (l->len + add <= l->alloc)
+		return 0;
+	n = l->alloc ? l->alloc : 16;
+	while (n < l->len + add)
+		n *= 2;
+	if ((v = realloc(l->v, n * sizeof(*v))) == NULL)
+		return hush_err_set(HUSH_ENOMEM, "out of memory");
+	l->v = v;
+	l->alloc = n;
+	return 0;
+}
+
+int findings_push(struct findings *l, struct finding *f)
+{
+	int error;
+
+	if ((error = reserve(l, 1)) < 0) {
+		finding_dispose(f);
+		return error;
+	}
+	l->v[l->len++] = *f;
+	memset(f, 0, sizeof(*f));
+	return 0;
+}
+
+int findings_move(struct findings *dst, struct findings *src)
+{
+	int error;
+
+	if (src->len == 0)
+		return 0;
+	if ((error = reserve(dst, src->len)) < 0)
+		return error;
+	memcpy(dst->v + dst->len, src->v, src->len * sizeof(*src->v));
+	dst->len += src->len;
+	src->len = 0;
+	return 0;
+}
+
+void findings_dispose(struct findings *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		finding_dispose(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->len = l->alloc = 0;
+}

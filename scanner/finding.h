@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* finding.h - one confirmed secret at one place, and the list of them */
+#ifndef HUSH_FINDING_H
+#define HUSH_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct finding {
+	unsigned rule;        /* index into the rule table */
+	char *secret;         /* owned, NUL-terminated (may hold NULs before) */
+	size_t secret_len;
+	char fingerprint[65]; /* hex sha256(rule id, NUL, secret) */
+	char secret_sha256[65];
+	char *path;           /* owned; the place as the user named it */
+	size_t line, column;  /* 1-based; column in bytes */
+	bool decoded;         /* found in base64-decoded content */
+	char *before, *after; /* owned snippet context on the same line */
+};
+
+struct findings {
+	struct finding *v;
+	size_t len, alloc;
+};
+
+void finding_dispose(struct finding *f);
+/** @return 0 or HUSH_ENOMEM; f is moved into the list (or disposed). */
+int findings_push(struct findings *l, struct finding *f);
+/** Move every finding of src to the end of dst; src is left empty. */
+int findings_move(struct findings *dst, struct findings *src);
+void findings_dispose(struct findings *l);
+
+#endif
