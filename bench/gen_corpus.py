@@ -72,7 +72,8 @@ DIR_WORDS = [
 ]
 
 ALNUM = string.ascii_letters + string.digits
-UPPER_DIGITS = string.ascii_uppercase + string.digits
+# AWS key ids use the base32 alphabet (upper case and digits 2-7).
+AWS_ALPHABET = string.ascii_uppercase + "234567"
 # Substrings that hush (and most scanners) treat as placeholders.
 PLACEHOLDERS = ("example", "xxxx", "dummy", "placeholder", "changeme",
                 "change_me", "your_", "your-", "yourpass", "redacted",
@@ -259,7 +260,7 @@ def make_secret(rng, family):
             secret = "ghp_" + rand_str(rng, ALNUM, 36)
             line = "GITHUB_TOKEN=" + secret
         elif family == "aws":
-            secret = "AKIA" + rand_str(rng, UPPER_DIGITS, 16)
+            secret = "AKIA" + rand_str(rng, AWS_ALPHABET, 16)
             line = "aws_access_key_id = " + secret
         elif family == "stripe":
             secret = "sk_live_" + rand_str(rng, ALNUM, rng.randint(24, 34))
