@@ -14,6 +14,7 @@
 #   HUSH_BENCH_TIMEOUT      limit for each rg/grep run in seconds (default 120)
 #   HUSH_BENCH_PATTERNS     pattern file to use instead of `hush rules export`
 #   HUSH_BENCH_STARTUP_RUNS start-up runs to take the median of (default 20)
+#   HUSH_BENCH_MEM_LIMIT_MB virtual memory cap (ulimit -v) for rg and grep (default none)
 #
 # Prints figures only: a slow result never fails the script.  Exit status 1
 # means something is broken (missing binary or tool, hush exit status >= 2).
@@ -30,6 +31,7 @@ SEED=${HUSH_BENCH_SEED:-1}
 PLANT_EVERY=${HUSH_BENCH_PLANT_EVERY:-997}
 TMO=${HUSH_BENCH_TIMEOUT:-120}
 STARTUP_RUNS=${HUSH_BENCH_STARTUP_RUNS:-20}
+MEMCAP_MB=${HUSH_BENCH_MEM_LIMIT_MB:-}
 
 die() { echo "bench_dir: $*" >&2; exit 1; }
 
@@ -177,10 +179,17 @@ run_tool() {
         add_row "$name" "-" "-" "-" "skipped: no usable patterns"
         return
     fi
-    measure "$out" timeout "$TMO" "$@"
+    if [ -n "$MEMCAP_MB" ]; then
+        # shellcheck disable=SC2016  # $1 and $@ belong to the inner shell
+        measure "$out" bash -c 'ulimit -v $(( $1 * 1024 )) && shift && exec "$@"' _ "$MEMCAP_MB" \
+            timeout "$TMO" "$@"
+    else
+        measure "$out" timeout "$TMO" "$@"
+    fi
     case $RC in
         0|1) add_row "$name" "$WALL" "$RSS" "$(sum_counts "$out")" "$note" ;;
-        124|137) add_row "$name" "TIMEOUT" "$RSS" "-" "TIMEOUT after $TMO s (RSS reached shown); $note" ;;
+        124) add_row "$name" "TIMEOUT" "$RSS" "-" "TIMEOUT after $TMO s (RSS reached shown); $note" ;;
+        137) add_row "$name" "KILLED" "$RSS" "-" "killed by SIGKILL after $WALL s (out of memory?); $note" ;;
         *) add_row "$name" "$WALL" "$RSS" "$(sum_counts "$out")" "exit $RC: $(stderr_tail); $note" ;;
     esac
 }
@@ -188,8 +197,17 @@ run_tool() {
 # ---------------------------------------------------------------- c. ripgrep
 if command -v rg >/dev/null; then
     msg=$("$PY" "$here/tool_patterns.py" rg "$WORK/patterns.all" "$WORK/patterns.rg")
+    # Patterns that compile alone may together exceed rg's default regex size
+    # limit (100 MB); then raise it, and say so.
+    rg_extra=()
+    if [ -s "$WORK/patterns.rg" ] \
+        && ! rg -c --no-messages -f "$WORK/patterns.rg" /dev/null > /dev/null 2> "$WORK/stderr.txt" \
+        && grep -q "size limit" "$WORK/stderr.txt"; then
+        rg_extra=(--regex-size-limit 1G)
+        msg="$msg; together they exceed rg's default regex size limit: ran with --regex-size-limit 1G"
+    fi
     run_tool "rg -c -f" "$WORK/patterns.rg" "$msg" \
-        rg -c --no-messages --regex-size-limit 1G -f "$WORK/patterns.rg" "$CORPUS"
+        rg -c --no-messages "${rg_extra[@]}" -f "$WORK/patterns.rg" "$CORPUS"
 else
     add_row "rg -c -f" "-" "-" "-" "rg not installed"
 fi

@@ -34,6 +34,7 @@ struct item {
 	char *display;
 	unsigned char *data; /* buffer items */
 	size_t len;
+	bool follow;         /* the user named this path: follow a symlink */
 };
 
 struct worker {
@@ -445,8 +446,8 @@ static void scan_file(struct worker *w, const struct item *it)
 	struct stat st;
 	int fd;
 
-	fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW |
-				     O_NONBLOCK);
+	fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+				    (it->follow ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
 		scan_warn(s, "%s: cannot open: %s", it->display, strerror(errno));
 		return;
@@ -607,9 +608,10 @@ static int submit(struct scan *s, struct item *it)
 	return 0;
 }
 
-int scan_submit_file(struct scan *s, const char *path, const char *display)
+int scan_submit_file(struct scan *s, const char *path, const char *display,
+	bool follow)
 {
-	struct item it = { NULL, NULL, NULL, 0 };
+	struct item it = { NULL, NULL, NULL, 0, follow };
 
 	it.path = strdup(path);
 	it.display = strdup(display);
@@ -624,7 +626,7 @@ int scan_submit_file(struct scan *s, const char *path, const char *display)
 int scan_submit_buffer(struct scan *s, unsigned char *data, size_t len,
 	const char *display)
 {
-	struct item it = { NULL, NULL, data, len };
+	struct item it = { NULL, NULL, data, len, false };
 
 	if ((it.display = strdup(display)) == NULL) {
 		free(data);

@@ -45,8 +45,10 @@ int scan_start(struct scan *s);
 /**
  * Queue a file for scanning; blocks while the queue is full.
  * @param path opened as given; display names it in findings (copied)
+ * @param follow open through a symlink (only for paths the user named)
  */
-int scan_submit_file(struct scan *s, const char *path, const char *display);
+int scan_submit_file(struct scan *s, const char *path, const char *display,
+	bool follow);
 
 /** Queue a buffer; the scan takes ownership of data (freed with free()). */
 int scan_submit_buffer(struct scan *s, unsigned char *data, size_t len,

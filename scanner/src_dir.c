@@ -83,7 +83,7 @@ static void walk_dir(struct walk *w, struct hush_buf *path, unsigned depth)
 			if (!strcmp(name, ".git"))
 				continue; /* a worktree's or submodule's link */
 			if ((w->error = scan_submit_file(w->s, path->ptr,
-				     path->ptr + w->display_skip)) < 0)
+				     path->ptr + w->display_skip, false)) < 0)
 				break;
 		} else if (S_ISLNK(st.st_mode)) {
 			hush_log_debug("%s: symlink, not followed", path->ptr);
@@ -115,7 +115,7 @@ int src_dir_walk(struct scan *s, const char *root,
 			scan_warn(s, "%s: not a regular file or folder", root);
 			return 0;
 		}
-		return scan_submit_file(s, root, root);
+		return scan_submit_file(s, root, root, true);
 	}
 	if ((error = hush_buf_puts(&path, root)) < 0)
 		return hush_err_set(error, "%s: path too long", root);

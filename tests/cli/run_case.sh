@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# run_case.sh HUSH SRC CASE EXPECT [ARGS...] - scan a sandbox copy of
+# corpus/files/CASE with `hush dir --format text` and compare stdout and the
+# exit code with corpus/expect/EXPECT.out and EXPECT.rc.
+set -u
+hush=$1 src=$2 case=$3 expect=$4
+shift 4
+
+box=$(mktemp -d "${TMPDIR:-/tmp}/hush-case.XXXXXX") || exit 2
+trap 'rm -rf "$box"' EXIT INT TERM
+export XDG_CACHE_HOME="$box/cache"
+cp -R "$src/corpus/files/$case" "$box/tree" || exit 2
+cd "$box/tree" || exit 2
+
+"$hush" dir --format text --no-color --no-progress "$@" . >"$box/out" 2>"$box/err"
+rc=$?
+want_rc=$(cat "$src/corpus/expect/$expect.rc")
+status=0
+if ! diff -u "$src/corpus/expect/$expect.out" "$box/out"; then
+	echo "run_case: $case: output differs from corpus/expect/$expect.out" >&2
+	status=1
+fi
+if [ "$rc" != "$want_rc" ]; then
+	echo "run_case: $case: exit code $rc, want $want_rc" >&2
+	cat "$box/err" >&2
+	status=1
+fi
+exit $status
