@@ -642,6 +642,8 @@ static void prune_hits(struct engine_worker *w)
 	size_t i, j = 0, keep_end = 0;
 	unsigned keep_rule = UINT_MAX;
 
+	if (w->nhits < 2)
+		return;
 	qsort(w->hits, w->nhits, sizeof(*w->hits), cmp_hit);
 	for (i = 0; i < w->nhits; i++) {
 		struct hit *h = &w->hits[i];

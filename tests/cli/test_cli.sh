@@ -86,7 +86,8 @@ t_odd_files() {
 	run /usr/bin/time -f '%M' "$hush" dir --no-progress --binary tree/sparse
 	want_rc 0
 	rss=$(tail -n 1 "$box/err")
-	[ "$rss" -lt 262144 ] || fail "peak RSS ${rss} KB on a 5 GB file"
+	[ -n "${HUSH_TEST_SANITIZED:-}" ] || [ "$rss" -lt 262144 ] ||
+		fail "peak RSS ${rss} KB on a 5 GB file"
 	echo "5 GB sparse file with --binary: peak RSS ${rss} KB"
 }
 
