@@ -30,21 +30,20 @@ void digest_hex(char *out, const unsigned char *bin, size_t len)
 }
 
 int digest_base64_decode(unsigned char *out, size_t out_cap, size_t *out_len,
-	const char *in, size_t in_len)
+	const char *in, size_t in_len, bool url)
 {
-	static const int variants[] = {
-		sodium_base64_VARIANT_ORIGINAL,
-		sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
-		sodium_base64_VARIANT_URLSAFE,
-		sodium_base64_VARIANT_URLSAFE_NO_PADDING,
-	};
-	size_t i;
+	bool padded = in_len > 0 && in[in_len - 1] == '=';
+	int variant;
 
-	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
-		if (sodium_base642bin(out, out_cap, in, in_len, NULL, out_len, NULL,
-			    variants[i]) == 0)
-			return 0;
-	}
+	if (url)
+		variant = padded ? sodium_base64_VARIANT_URLSAFE
+				 : sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+	else
+		variant = padded ? sodium_base64_VARIANT_ORIGINAL
+				 : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+	if (sodium_base642bin(out, out_cap, in, in_len, NULL, out_len, NULL,
+		    variant) == 0)
+		return 0;
 	*out_len = 0;
 	return hush_err_set(HUSH_EPARSE, "not base64");
 }

@@ -3,6 +3,7 @@
 #ifndef HUSH_DIGEST_H
 #define HUSH_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define DIGEST_SHA256_LEN 32
@@ -18,11 +19,12 @@ void digest_sha256(unsigned char out[DIGEST_SHA256_LEN], const void *const *part
 void digest_hex(char *out, const unsigned char *bin, size_t len);
 
 /**
- * Decode standard or URL-safe base64 (padding optional) into out.
+ * Decode base64 (standard, or URL-safe when url is set; padding optional)
+ * into out.
  * @param[out] out_len bytes written (at most out_cap)
  * @return 0, or HUSH_EPARSE when the input is not base64
  */
 int digest_base64_decode(unsigned char *out, size_t out_cap, size_t *out_len,
-	const char *in, size_t in_len);
+	const char *in, size_t in_len, bool url);
 
 #endif

@@ -758,19 +758,26 @@ static int deliver(struct engine_worker *w, const unsigned char *data,
 	return 0;
 }
 
-static const unsigned char b64class[256] = {
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-	['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
-	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
-	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['0'] = 1, ['1'] = 1,
-	['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-	['8'] = 1, ['9'] = 1, ['+'] = 1, ['/'] = 1, ['-'] = 1, ['_'] = 1,
-};
+enum { B64 = 1, B64_UPPER = 2, B64_LOWER = 4, B64_DIGIT = 8, B64_URL = 16,
+	B64_STD = 32 };
+
+/* Character classes for base64 runs; filled once (see b64_init). */
+static unsigned char b64class[256];
+static pthread_once_t b64_once = PTHREAD_ONCE_INIT;
+
+static void b64_init(void)
+{
+	int c;
+
+	for (c = 'A'; c <= 'Z'; c++)
+		b64class[c] = B64 | B64_UPPER;
+	for (c = 'a'; c <= 'z'; c++)
+		b64class[c] = B64 | B64_LOWER;
+	for (c = '0'; c <= '9'; c++)
+		b64class[c] = B64 | B64_DIGIT;
+	b64class['+'] = b64class['/'] = B64 | B64_STD;
+	b64class['-'] = b64class['_'] = B64 | B64_URL;
+}
 
 static bool mostly_text(const unsigned char *s, size_t n)
 {
@@ -786,51 +793,76 @@ static bool mostly_text(const unsigned char *s, size_t n)
 	return bad * 20 <= n; /* at least 95% printable */
 }
 
+/* Decode one base64 run and scan the text it holds. */
+static int scan_run(struct engine_worker *w, const unsigned char *data,
+	size_t s, size_t e, unsigned cls, engine_match_cb cb, void *payload,
+	bool *limited)
+{
+	const unsigned need = B64_UPPER | B64_LOWER | B64_DIGIT;
+	size_t n = e - s, end = e, out_len = 0;
+	int error;
+
+	/*
+	 * Encoded text of 24+ bytes always mixes cases and digits; runs that
+	 * do not are identifiers and hex, not worth a decode.
+	 */
+	if ((cls & need) != need || ((cls & B64_URL) && (cls & B64_STD)))
+		return 0;
+	if (n > HUSH_MAX_BASE64 / 3 * 4) {
+		hush_log_debug("base64 run of %zu bytes not decoded (HUSH_MAX_BASE64)",
+			n);
+		return 0;
+	}
+	while (end < s + n + 2 && data[end] == '=')
+		end++;
+	if (digest_base64_decode(w->b64, HUSH_MAX_BASE64, &out_len,
+		    (const char *)data + s, end - s, (cls & B64_URL) != 0) < 0)
+		return 0;
+	if (out_len < 8 || !mostly_text(w->b64, out_len))
+		return 0;
+	if ((error = scan_pass(w, w->b64, out_len, limited)) < 0)
+		return error;
+	return deliver(w, w->b64, out_len, cb, payload, true, s, end);
+}
+
 /*
  * Base64 values (Kubernetes Secret data, docker auths, ...) are decoded and
- * scanned again once; decoded content is not decoded again.
+ * scanned again once; decoded content is not decoded again. Only runs of at
+ * least HUSH_MIN_BASE64 characters count, so the loop probes the byte where
+ * such a run would have to reach: when it is not a base64 character, no run
+ * starting before it qualifies and the loop jumps past it. Prose and code
+ * are thus checked a word in every HUSH_MIN_BASE64 bytes.
  */
 static int scan_decoded(struct engine_worker *w, const unsigned char *data,
 	size_t len, engine_match_cb cb, void *payload, bool *limited)
 {
+	const size_t min = HUSH_MIN_BASE64;
 	size_t i = 0;
 	int error;
 
-	while (i < len) {
-		size_t s, n, out_len = 0;
-		bool has_alpha = false, has_digit = false;
+	pthread_once(&b64_once, b64_init);
+	while (len >= min && i <= len - min) {
+		size_t probe = i + min - 1, s, e;
+		unsigned cls = 0;
 
-		if (!b64class[data[i]]) {
-			i++;
+		if (!(b64class[data[probe]] & B64)) {
+			i = probe + 1;
 			continue;
 		}
-		s = i;
-		while (i < len && b64class[data[i]]) {
-			has_alpha |= (data[i] | 0x20) >= 'a' && (data[i] | 0x20) <= 'z';
-			has_digit |= data[i] >= '0' && data[i] <= '9';
-			i++;
+		for (s = probe; s > i && (b64class[data[s - 1]] & B64); s--)
+			;
+		for (e = probe + 1; e < len && (b64class[data[e]] & B64); e++)
+			;
+		if (e - s >= min) {
+			size_t k;
+
+			for (k = s; k < e; k++)
+				cls |= b64class[data[k]];
+			if ((error = scan_run(w, data, s, e, cls, cb, payload,
+				     limited)) < 0)
+				return error;
 		}
-		n = i - s;
-		while (i < len && data[i] == '=' && i - s < n + 2)
-			i++;
-		if (n < HUSH_MIN_BASE64 || !has_alpha || !has_digit)
-			continue;
-		if (n > HUSH_MAX_BASE64 / 3 * 4) {
-			hush_log_debug("base64 run of %zu bytes not decoded "
-				       "(HUSH_MAX_BASE64)", n);
-			continue;
-		}
-		if (digest_base64_decode(w->b64, HUSH_MAX_BASE64, &out_len,
-			    (const char *)data + s, i - s) < 0 &&
-		    digest_base64_decode(w->b64, HUSH_MAX_BASE64, &out_len,
-			    (const char *)data + s, n) < 0)
-			continue;
-		if (out_len < 8 || !mostly_text(w->b64, out_len))
-			continue;
-		if ((error = scan_pass(w, w->b64, out_len, limited)) < 0)
-			return error;
-		if ((error = deliver(w, w->b64, out_len, cb, payload, true, s, i)) < 0)
-			return error;
+		i = e + 1;
 	}
 	return 0;
 }

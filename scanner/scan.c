@@ -3,7 +3,8 @@
  * scan.c - worker pool, bounded queue, chunked and mmapped file scanning,
  * engine matches -> findings.
  *
- * Files are mmapped. A file that shrinks while it is mapped raises SIGBUS
+ * Files larger than HUSH_READ_MAX are mmapped, smaller ones read into a
+ * per-worker buffer. A mapped file that shrinks while it is mapped raises SIGBUS
  * when a vanished page is touched; each worker guards its scan with
  * sigsetjmp, so that file becomes a warning instead of a crash.
  */
@@ -14,6 +15,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,8 @@ struct worker {
 	bool started;
 	struct engine_worker *ew;
 	struct findings found;
+	unsigned char *buf; /* small files are read here, not mapped */
+	size_t buf_alloc;
 };
 
 struct scan {
@@ -366,7 +370,7 @@ static int guarded_scan(struct worker *w, struct chunk_ctx *c, struct lines *ln,
  * keeps only matches that end after k*step, which chunk k-1 could not see.
  */
 static int scan_chunks(struct worker *w, const struct item *it, int fd,
-	size_t size)
+	const unsigned char *data, size_t size)
 {
 	struct scan *s = w->s;
 	size_t step = s->opts.chunk, overlap = page_round_up(engine_overlap(s->engine));
@@ -402,7 +406,7 @@ static int scan_chunks(struct worker *w, const struct item *it, int fd,
 			(void)posix_madvise(p, map_len, POSIX_MADV_SEQUENTIAL);
 			map = p;
 		} else {
-			map = it->data + map_off;
+			map = (unsigned char *)(uintptr_t)(data + map_off);
 		}
 		c.map = map;
 		c.map_off = map_off;
@@ -440,10 +444,53 @@ static int scan_chunks(struct worker *w, const struct item *it, int fd,
 	return error;
 }
 
+/*
+ * Read a small file into the worker's buffer. Mapping it would cost more:
+ * each munmap in a threaded process shoots down the TLBs of the other
+ * workers' cores.
+ * @return bytes read, or -1 (warned)
+ */
+static ssize_t read_small(struct worker *w, const struct item *it, int fd,
+	size_t size)
+{
+	size_t got = 0;
+
+	if (size > w->buf_alloc) {
+		unsigned char *p = realloc(w->buf, HUSH_READ_MAX);
+
+		if (!p) {
+			scan_warn(w->s, "%s: out of memory", it->display);
+			return -1;
+		}
+		w->buf = p;
+		w->buf_alloc = HUSH_READ_MAX;
+	}
+	while (got < size) {
+		ssize_t n = read(fd, w->buf + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			scan_warn(w->s, "%s: read failed: %s", it->display,
+				strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			scan_warn(w->s, "%s: file changed while it was read (now "
+					"shorter than %zu bytes); scan incomplete",
+				it->display, size);
+			break;
+		}
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 static void scan_file(struct worker *w, const struct item *it)
 {
 	struct scan *s = w->s;
 	struct stat st;
+	ssize_t n;
 	int fd;
 
 	fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
@@ -456,10 +503,14 @@ static void scan_file(struct worker *w, const struct item *it)
 		scan_warn(s, "%s: cannot stat: %s", it->display, strerror(errno));
 	} else if (!S_ISREG(st.st_mode)) {
 		hush_log_info("%s: not a regular file, skipped", it->display);
+	} else if (st.st_size > 0 && (size_t)st.st_size <= HUSH_READ_MAX) {
+		atomic_fetch_add(&s->files, 1);
+		if ((n = read_small(w, it, fd, (size_t)st.st_size)) > 0)
+			(void)scan_chunks(w, it, -1, w->buf, (size_t)n);
 	} else {
 		atomic_fetch_add(&s->files, 1);
 		if (st.st_size > 0)
-			(void)scan_chunks(w, it, fd, (size_t)st.st_size);
+			(void)scan_chunks(w, it, fd, NULL, (size_t)st.st_size);
 	}
 	close(fd);
 }
@@ -488,7 +539,7 @@ static void *worker_main(void *arg)
 			scan_file(w, &it);
 		} else {
 			atomic_fetch_add(&s->files, 1);
-			(void)scan_chunks(w, &it, -1, it.len);
+			(void)scan_chunks(w, &it, -1, it.data, it.len);
 		}
 		free(it.path);
 		free(it.display);
@@ -695,6 +746,7 @@ void scan_free(struct scan *s)
 		return;
 	(void)scan_finish(s);
 	for (i = 0; i < s->nworkers; i++) {
+		free(s->workers[i].buf);
 		engine_worker_free(s->workers[i].ew);
 		findings_dispose(&s->workers[i].found);
 	}

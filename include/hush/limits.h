@@ -35,6 +35,15 @@
 #endif
 
 /*
+ * Files up to this size are read into a per-worker buffer; larger ones are
+ * mmapped. Small maps cost more than the copy: every munmap in a threaded
+ * process interrupts the other workers' cores to flush their TLBs.
+ */
+#ifndef HUSH_READ_MAX
+#define HUSH_READ_MAX (1024u * 1024)
+#endif
+
+/*
  * Confirmation window for rules whose pattern has no maximum width (and the
  * overlap between chunks): a match longer than this is not confirmed.
  */
