@@ -433,7 +433,7 @@ static void write_sarif(FILE *o, const struct group *g, size_t ng,
 		for (j = 0; j < g[i].n; j++) {
 			const struct finding *f = &g[i].first[j];
 			const struct rule *r = &rules->v[f->rule];
-			char red[REPORT_REDACT_MAX], msg[512];
+			char red[REPORT_REDACT_MAX];
 			const char *s;
 			size_t n;
 
@@ -443,16 +443,16 @@ static void write_sarif(FILE *o, const struct group *g, size_t ng,
 			json_cstr(o, r->id);
 			fprintf(o, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":",
 				index[f->rule], sarif_level(r->severity));
-			snprintf(msg, sizeof(msg), "%s%s: ", r->name,
-				f->decoded ? " (in base64-decoded content)" : "");
 			{
 				struct hush_buf m = HUSH_BUF_INIT(4096);
 
-				if (hush_buf_puts(&m, msg) == 0 &&
+				if (hush_buf_printf(&m, "%s%s: ", r->name,
+					    f->decoded ? " (in base64-decoded content)"
+						       : "") == 0 &&
 				    hush_buf_put(&m, s, n < 200 ? n : 200) == 0)
 					json_str(o, m.ptr, m.len);
 				else
-					json_cstr(o, msg);
+					json_cstr(o, r->name);
 				hush_buf_dispose(&m);
 			}
 			fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", o);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* rules.c - YAML rule files -> rule table; the only file that includes <yaml.h> */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,29 +110,37 @@ static unsigned node_line(yaml_node_t *n)
 	return (unsigned)n->start_mark.line + 1;
 }
 
+/* "FILE:LINE: rule ID: what" with what formatted from fmt */
 static int bad(const struct ctx *c, yaml_node_t *n, const char *id,
-	const char *what)
+	const char *fmt, ...) HUSH_PRINTF(4, 5);
+static int bad(const struct ctx *c, yaml_node_t *n, const char *id,
+	const char *fmt, ...)
 {
+	struct hush_buf b = HUSH_BUF_INIT(1024);
+	va_list ap;
+
+	va_start(ap, fmt);
 	if (id)
-		return hush_err_set(HUSH_EPARSE, "%s:%u: rule %s: %s", c->file,
-			node_line(n), id, what);
-	return hush_err_set(HUSH_EPARSE, "%s:%u: %s", c->file, node_line(n), what);
+		(void)hush_buf_printf(&b, "%s:%u: rule %s: ", c->file, node_line(n),
+			id);
+	else
+		(void)hush_buf_printf(&b, "%s:%u: ", c->file, node_line(n));
+	(void)hush_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	hush_err_set(HUSH_EPARSE, "%s", b.ptr ? b.ptr : "bad rule file");
+	hush_buf_dispose(&b);
+	return HUSH_EPARSE;
 }
 
 static int dup_scalar(char **out, const struct ctx *c, yaml_node_t *n,
 	const char *id, const char *key)
 {
 	const char *s = scalar(n);
-	char msg[128];
 
-	if (!s) {
-		snprintf(msg, sizeof(msg), "'%s' must be a string", key);
-		return bad(c, n, id, msg);
-	}
-	if (*out) {
-		snprintf(msg, sizeof(msg), "'%s' given twice", key);
-		return bad(c, n, id, msg);
-	}
+	if (!s)
+		return bad(c, n, id, "'%s' must be a string", key);
+	if (*out)
+		return bad(c, n, id, "'%s' given twice", key);
 	if ((*out = strdup(s)) == NULL)
 		return hush_err_set(HUSH_ENOMEM, "out of memory");
 	return 0;
@@ -141,25 +150,20 @@ static int get_list(struct strlist *out, const struct ctx *c, yaml_node_t *n,
 	const char *id, const char *key)
 {
 	yaml_node_item_t *it;
-	char msg[128];
 	int error;
 
 	if (n->type == YAML_SCALAR_NODE)
 		return strlist_add(out, (const char *)n->data.scalar.value,
 			n->data.scalar.length);
-	if (n->type != YAML_SEQUENCE_NODE) {
-		snprintf(msg, sizeof(msg), "'%s' must be a list of strings", key);
-		return bad(c, n, id, msg);
-	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(c, n, id, "'%s' must be a list of strings", key);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
 
-		if (!e || e->type != YAML_SCALAR_NODE) {
-			snprintf(msg, sizeof(msg), "'%s' must be a list of strings",
+		if (!e || e->type != YAML_SCALAR_NODE)
+			return bad(c, e ? e : n, id, "'%s' must be a list of strings",
 				key);
-			return bad(c, e ? e : n, id, msg);
-		}
 		if ((error = strlist_add(out, (const char *)e->data.scalar.value,
 			     e->data.scalar.length)) < 0)
 			return error;
@@ -171,16 +175,14 @@ static int get_number(double *out, const struct ctx *c, yaml_node_t *n,
 	const char *id, const char *key, double lo, double hi)
 {
 	const char *s = scalar(n);
-	char *end = NULL, msg[128];
+	char *end = NULL;
 	double d;
 
 	errno = 0;
 	d = s ? strtod(s, &end) : 0;
-	if (!s || !*s || *end || errno || d < lo || d > hi) {
-		snprintf(msg, sizeof(msg), "'%s' must be a number from %g to %g",
-			key, lo, hi);
-		return bad(c, n, id, msg);
-	}
+	if (!s || !*s || *end || errno || d < lo || d > hi)
+		return bad(c, n, id, "'%s' must be a number from %g to %g", key,
+			lo, hi);
 	*out = d;
 	return 0;
 }
@@ -224,7 +226,8 @@ static int parse_rule(struct rule *r, const struct ctx *c, yaml_node_t *m)
 	if ((id = find_id(c, m)) == NULL)
 		return bad(c, m, NULL, "rule has no 'id'");
 	if (!valid_id(id))
-		return bad(c, m, id, "id must be lowercase letters, digits, '.', '_' or '-'");
+		return bad(c, m, id, "%s",
+			"id must be lowercase letters, digits, '.', '_' or '-'");
 	r->line = node_line(m);
 	r->window = HUSH_DEFAULT_PREFILTER_WINDOW;
 	r->severity = RULE_SEV_HIGH;
@@ -288,10 +291,7 @@ static int parse_rule(struct rule *r, const struct ctx *c, yaml_node_t *m)
 			error = get_list(&ignored, c, vn, id, k);
 			strlist_dispose(&ignored);
 		} else {
-			char msg[160];
-
-			snprintf(msg, sizeof(msg), "unknown key '%.100s'", k);
-			error = bad(c, kn, id, msg);
+			error = bad(c, kn, id, "unknown key '%.100s'", k);
 		}
 	}
 	if (error)
