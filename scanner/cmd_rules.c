@@ -276,9 +276,7 @@ struct cmd_result cmd_rules(int argc, char **argv)
 	}
 done:
 	if (error < 0)
-		res.error = error == HUSH_EPARSE ? HUSH_EUSAGE : error;
-	if (error == HUSH_EPARSE)
-		hush_err_set(HUSH_EUSAGE, "%s", hush_err_msg());
+		res.error = error;
 	strlist_dispose(&args);
 	strlist_dispose(&files);
 	rules_dispose(&rs);

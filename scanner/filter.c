@@ -52,6 +52,12 @@ static const char *const placeholder_words[] = {
 	"your_", "your-", "yourpass", "redacted", "replace_me", "dummy", "<", ">",
 };
 
+/* Whole values that name a field instead of holding one (lowercase). */
+static const char *const placeholder_values[] = {
+	"password", "passwd", "pass", "pwd", "secret", "token", "apikey",
+	"api_key", "username", "user", "string", "null", "none", "true", "false",
+};
+
 static const char *const placeholder_prefixes[] = {
 	"${", "{{", "%(", "#{",
 };
@@ -65,6 +71,13 @@ bool filter_is_placeholder(const unsigned char *s, size_t len)
 	for (i = 0; i < sizeof(placeholder_words) / sizeof(*placeholder_words); i++)
 		if (contains(s, len, placeholder_words[i]))
 			return true;
+	for (i = 0; i < sizeof(placeholder_values) / sizeof(*placeholder_values); i++)
+		if (strlen(placeholder_values[i]) == len &&
+		    contains(s, len, placeholder_values[i]))
+			return true;
+	/* {name}, a template field */
+	if (len > 2 && s[0] == '{' && s[len - 1] == '}')
+		return true;
 	for (i = 0; i < sizeof(placeholder_prefixes) / sizeof(*placeholder_prefixes);
 	     i++) {
 		size_t n = strlen(placeholder_prefixes[i]);

@@ -48,6 +48,9 @@ t_bad_rules() {
 		want_err "$f"
 		want_err "$want"
 	done
+	/usr/bin/python3 -c 'print("rules:\n  - id: t.long\n    name: n\n    pattern: \x27(" + "a" * 9000 + ")\x27\n    examples: [a]\n    negative_examples: [b]")' > long.yaml
+	run "$hush" dir --rules long.yaml t; want_rc 2
+	want_err "long.yaml:2: rule t.long: pattern is longer than HUSH_MAX_PATTERN"
 	run "$hush" dir --rules "$box/missing.yaml" t; want_rc 3; want_err "missing.yaml: cannot open"
 	run "$hush" rules check "$src"/tests/data/rules-bad/hs-reject.yaml; want_rc 2
 }
