@@ -31,6 +31,10 @@
 #include "hush/log.h"
 #include "scan.h"
 
+/* Items the walker hands over per lock, and a worker takes per lock at most. */
+#define SCAN_BATCH 32
+#define SCAN_TAKE 8
+
 struct item {
 	char *path;          /* NULL for a buffer */
 	char *display;
@@ -39,8 +43,10 @@ struct item {
 	bool follow;         /* the user named this path: follow a symlink */
 };
 
+/* Aligned so that workers' counters never share a cache line. */
 struct worker {
-	struct scan *s;
+	_Alignas(64) struct scan *s;
+	atomic_size_t files, bytes, binary_skipped; /* summed by scan_get_stats */
 	pthread_t thread;
 	bool started;
 	struct engine_worker *ew;
@@ -68,8 +74,12 @@ struct scan {
 	size_t warn_count; /* every warning, kept or not */
 	bool findings_limit_hit;
 
-	atomic_size_t files, bytes, binary_skipped, allow_skipped, total_findings;
-	atomic_size_t notes;
+	atomic_size_t allow_skipped, total_findings;
+
+	/* the walker's batch, pushed whole to cut lock traffic (one producer) */
+	struct item batch[SCAN_BATCH];
+	size_t nbatch;
+	bool running; /* every worker started */
 
 	pthread_t progress;
 	bool progress_started;
@@ -417,7 +427,7 @@ static int scan_chunks(struct worker *w, const struct item *it, int fd,
 		if (fd >= 0)
 			munmap(map, map_len);
 		if (rc == SCAN_BINARY) {
-			atomic_fetch_add(&s->binary_skipped, 1);
+			atomic_fetch_add_explicit(&w->binary_skipped, 1, memory_order_relaxed);
 			hush_log_info("%s: binary, skipped (use --binary to scan)",
 				it->display);
 			break;
@@ -432,7 +442,8 @@ static int scan_chunks(struct worker *w, const struct item *it, int fd,
 			error = HUSH_EIO;
 			break;
 		}
-		atomic_fetch_add(&s->bytes, map_end - chunk_start);
+		atomic_fetch_add_explicit(&w->bytes, map_end - chunk_start,
+			memory_order_relaxed);
 		if (rc < 0) {
 			scan_warn(s, "%s: %s", it->display, hush_err_msg());
 			error = rc;
@@ -504,22 +515,36 @@ static void scan_file(struct worker *w, const struct item *it)
 	} else if (!S_ISREG(st.st_mode)) {
 		hush_log_info("%s: not a regular file, skipped", it->display);
 	} else if (st.st_size > 0 && (size_t)st.st_size <= HUSH_READ_MAX) {
-		atomic_fetch_add(&s->files, 1);
+		atomic_fetch_add_explicit(&w->files, 1, memory_order_relaxed);
 		if ((n = read_small(w, it, fd, (size_t)st.st_size)) > 0)
 			(void)scan_chunks(w, it, -1, w->buf, (size_t)n);
 	} else {
-		atomic_fetch_add(&s->files, 1);
+		atomic_fetch_add_explicit(&w->files, 1, memory_order_relaxed);
 		if (st.st_size > 0)
 			(void)scan_chunks(w, it, fd, NULL, (size_t)st.st_size);
 	}
 	close(fd);
 }
 
+static void run_item(struct worker *w, struct item *it)
+{
+	if (it->path) {
+		scan_file(w, it);
+	} else {
+		atomic_fetch_add_explicit(&w->files, 1, memory_order_relaxed);
+		(void)scan_chunks(w, it, -1, it->data, it->len);
+	}
+	free(it->path);
+	free(it->display);
+	free(it->data);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct scan *s = w->s;
-	struct item it;
+	struct item got[SCAN_TAKE];
+	size_t n, i;
 
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
@@ -529,21 +554,18 @@ static void *worker_main(void *arg)
 			pthread_mutex_unlock(&s->lock);
 			break;
 		}
-		it = s->queue[s->qhead];
-		s->qhead = (s->qhead + 1) % HUSH_QUEUE_DEPTH;
-		s->qlen--;
+		/* take a fair share, so that big batches do not starve others */
+		n = s->qlen / s->nworkers;
+		n = n < 1 ? 1 : n > SCAN_TAKE ? SCAN_TAKE : n;
+		for (i = 0; i < n; i++) {
+			got[i] = s->queue[s->qhead];
+			s->qhead = (s->qhead + 1) % HUSH_QUEUE_DEPTH;
+		}
+		s->qlen -= n;
 		pthread_cond_signal(&s->not_full);
 		pthread_mutex_unlock(&s->lock);
-
-		if (it.path) {
-			scan_file(w, &it);
-		} else {
-			atomic_fetch_add(&s->files, 1);
-			(void)scan_chunks(w, &it, -1, it.data, it.len);
-		}
-		free(it.path);
-		free(it.display);
-		free(it.data);
+		for (i = 0; i < n; i++)
+			run_item(w, &got[i]);
 	}
 	return NULL;
 }
@@ -576,10 +598,15 @@ static void *progress_main(void *arg)
 		pthread_cond_timedwait(&s->pcond, &s->plock, &until);
 		if (s->pstop || now() - t0 < 1.0)
 			continue;
-		fprintf(stderr, "\rhush: %zu files, %.1f MB scanned, %zu findings\033[K",
-			atomic_load(&s->files),
-			(double)atomic_load(&s->bytes) / 1e6,
-			atomic_load(&s->total_findings));
+		{
+			struct scan_stats st;
+
+			scan_get_stats(s, &st);
+			fprintf(stderr, "\rhush: %zu files, %.1f MB scanned, %zu "
+					"findings\033[K",
+				st.files, (double)st.bytes / 1e6,
+				atomic_load(&s->total_findings));
+		}
 		shown = true;
 	}
 	pthread_mutex_unlock(&s->plock);
@@ -640,6 +667,7 @@ int scan_start(struct scan *s)
 			return hush_err_set(HUSH_ERROR, "cannot start a worker thread");
 		w->started = true;
 	}
+	s->running = true;
 	if (s->opts.progress && isatty(2)) {
 		if (pthread_create(&s->progress, NULL, progress_main, s) == 0)
 			s->progress_started = true;
@@ -647,15 +675,33 @@ int scan_start(struct scan *s)
 	return 0;
 }
 
+/* Push the walker's batch, waiting while the queue is full. */
+static void flush_batch(struct scan *s)
+{
+	size_t i = 0;
+
+	if (!s->running)
+		return; /* nothing would take them; scan_free frees them */
+	while (i < s->nbatch) {
+		pthread_mutex_lock(&s->lock);
+		while (s->qlen == HUSH_QUEUE_DEPTH)
+			pthread_cond_wait(&s->not_full, &s->lock);
+		while (i < s->nbatch && s->qlen < HUSH_QUEUE_DEPTH) {
+			s->queue[(s->qhead + s->qlen) % HUSH_QUEUE_DEPTH] =
+				s->batch[i++];
+			s->qlen++;
+		}
+		pthread_cond_broadcast(&s->not_empty);
+		pthread_mutex_unlock(&s->lock);
+	}
+	s->nbatch = 0;
+}
+
 static int submit(struct scan *s, struct item *it)
 {
-	pthread_mutex_lock(&s->lock);
-	while (s->qlen == HUSH_QUEUE_DEPTH)
-		pthread_cond_wait(&s->not_full, &s->lock);
-	s->queue[(s->qhead + s->qlen) % HUSH_QUEUE_DEPTH] = *it;
-	s->qlen++;
-	pthread_cond_signal(&s->not_empty);
-	pthread_mutex_unlock(&s->lock);
+	s->batch[s->nbatch++] = *it;
+	if (s->nbatch == SCAN_BATCH)
+		flush_batch(s);
 	return 0;
 }
 
@@ -691,6 +737,7 @@ int scan_finish(struct scan *s)
 	unsigned i;
 	int error = 0;
 
+	flush_batch(s);
 	pthread_mutex_lock(&s->lock);
 	s->closing = true;
 	pthread_cond_broadcast(&s->not_empty);
@@ -727,14 +774,23 @@ const char *const *scan_warnings(const struct scan *s, size_t *n)
 	return (const char *const *)s->warnings;
 }
 
-void scan_get_stats(const struct scan *s, struct scan_stats *out)
+void scan_get_stats(struct scan *s, struct scan_stats *out)
 {
-	out->files = atomic_load(&s->files);
-	out->bytes = atomic_load(&s->bytes);
-	out->binary_skipped = atomic_load(&s->binary_skipped);
+	unsigned i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < s->nworkers; i++) {
+		struct worker *w = &s->workers[i];
+
+		out->files += atomic_load_explicit(&w->files, memory_order_relaxed);
+		out->bytes += atomic_load_explicit(&w->bytes, memory_order_relaxed);
+		out->binary_skipped += atomic_load_explicit(&w->binary_skipped,
+			memory_order_relaxed);
+	}
 	out->allow_skipped = atomic_load(&s->allow_skipped);
+	pthread_mutex_lock(&s->lock);
 	out->warnings = s->warn_count;
-	out->notes = atomic_load(&s->notes);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void scan_free(struct scan *s)
@@ -759,6 +815,11 @@ void scan_free(struct scan *s)
 		free(it->data);
 		s->qhead = (s->qhead + 1) % HUSH_QUEUE_DEPTH;
 		s->qlen--;
+	}
+	for (j = 0; j < s->nbatch; j++) {
+		free(s->batch[j].path);
+		free(s->batch[j].display);
+		free(s->batch[j].data);
 	}
 	findings_dispose(&s->findings);
 	for (j = 0; j < s->nwarnings; j++)

@@ -27,7 +27,6 @@ struct scan_stats {
 	size_t binary_skipped; /* files skipped as binary */
 	size_t allow_skipped;  /* paths skipped by the allowlist */
 	size_t warnings;       /* problems that make the scan incomplete */
-	size_t notes;          /* problems that do not (limits on decoding...) */
 };
 
 struct scan;
@@ -67,7 +66,7 @@ int scan_finish(struct scan *s);
 struct findings *scan_findings(struct scan *s);
 /** Warning messages, borrowed; valid after scan_finish. */
 const char *const *scan_warnings(const struct scan *s, size_t *n);
-void scan_get_stats(const struct scan *s, struct scan_stats *out);
+void scan_get_stats(struct scan *s, struct scan_stats *out);
 
 void scan_free(struct scan *s);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* src_dir.c - folder walk without following symlinks; stdin */
+#define _DEFAULT_SOURCE /* d_type and DT_* in <dirent.h> */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -66,10 +67,26 @@ static void walk_dir(struct walk *w, struct hush_buf *path, unsigned depth)
 			w->error = hush_err_set(HUSH_ELIMIT, "path too long");
 			break;
 		}
-		if (lstat(path->ptr, &st) < 0) {
-			scan_warn(w->s, "%s: cannot stat: %s", path->ptr,
-				strerror(errno));
-			continue;
+		/* d_type saves an lstat per entry; some filesystems leave it out */
+		switch (de->d_type) {
+		case DT_REG:
+			st.st_mode = S_IFREG;
+			break;
+		case DT_DIR:
+			st.st_mode = S_IFDIR;
+			break;
+		case DT_LNK:
+			st.st_mode = S_IFLNK;
+			break;
+		case DT_UNKNOWN:
+			if (lstat(path->ptr, &st) < 0) {
+				scan_warn(w->s, "%s: cannot stat: %s", path->ptr,
+					strerror(errno));
+				continue;
+			}
+			break;
+		default:
+			continue; /* sockets, fifos and devices are not content */
 		}
 		if (allow_path(w->allow, relative(w, path->ptr))) {
 			scan_note_allowed(w->s);
