@@ -392,7 +392,7 @@ static void write_sarif(FILE *o, const struct group *g, size_t ng,
 		used[g[i].first->rule] = 1;
 	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
 	      "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{"
-	      "\"name\":\"hush\",\"informationUri\":\"https://github.com/hush-scanner/hush\",",
+	      "\"name\":\"hush\",",
 		o);
 	fprintf(o, "\"version\":\"%s\",\"semanticVersion\":\"%s\",\"rules\":[",
 		HUSH_VERSION, HUSH_VERSION);

@@ -59,12 +59,18 @@ static void walk_dir(struct walk *w, struct hush_buf *path, unsigned depth)
 			continue;
 		path->len = base;
 		path->ptr[base] = '\0';
+		if (base + 1 + strlen(name) >= HUSH_MAX_PATH) {
+			/* the start of the path names it well enough */
+			scan_warn(w->s, "%.200s...: path longer than %u bytes, not "
+					"scanned (HUSH_MAX_PATH)",
+				path->ptr, HUSH_MAX_PATH);
+			continue;
+		}
 		if ((base && path->ptr[base - 1] != '/' &&
 			    hush_buf_putc(path, '/') < 0) ||
 		    hush_buf_puts(path, name) < 0) {
-			/* the buffer was disposed by the failed append */
-			hush_buf_init(path, HUSH_MAX_PATH);
-			w->error = hush_err_set(HUSH_ELIMIT, "path too long");
+			/* only out of memory is left: the buffer is gone */
+			w->error = HUSH_ENOMEM;
 			break;
 		}
 		/* d_type saves an lstat per entry; some filesystems leave it out */
@@ -108,7 +114,7 @@ static void walk_dir(struct walk *w, struct hush_buf *path, unsigned depth)
 		/* sockets, fifos and devices are not content */
 	}
 	closedir(d);
-	if (path->ptr) {
+	if (path->ptr && w->error == 0) {
 		path->len = base;
 		path->ptr[base] = '\0';
 	}

@@ -193,6 +193,17 @@ t_walk() {
 	run timeout 20 "$hush" dir --no-progress tree; want_rc 0
 	# a path named on the command line is followed
 	run "$hush" dir --no-progress tree/link.txt; want_rc 1
+	# paths past HUSH_MAX_PATH are reported, not cut
+	/usr/bin/python3 -c '
+import os
+os.makedirs("deep")
+os.chdir("deep")
+for i in range(20):
+    n = "d%02d" % i + "x" * 240
+    os.mkdir(n)
+    os.chdir(n)
+open("f.txt", "w").write("x\n")'
+	run "$hush" dir --no-progress deep; want_rc 3; want_err "(HUSH_MAX_PATH)"
 }
 
 t_chunks() {
