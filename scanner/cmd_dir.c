@@ -90,6 +90,28 @@ done:
 	return error;
 }
 
+/*
+ * A file named on the command line has the current folder as its scan root:
+ * the .hushignore there applies to it (so `hush dir $(git diff --name-only)`
+ * honours the project's allowlist).
+ */
+static bool skip_named_file(struct scan *scan, struct allow_paths *cwd_allow,
+	bool *loaded, struct allow_fps *fps, const char *path)
+{
+	if (!*loaded) {
+		*loaded = true;
+		if (allow_load(cwd_allow, fps, ".") < 0)
+			scan_warn(scan, "%s", hush_err_msg());
+	}
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (path[0] == '/' || !strncmp(path, "../", 3) ||
+	    !allow_path(cwd_allow, path))
+		return false;
+	scan_note_allowed(scan);
+	return true;
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -104,6 +126,8 @@ struct cmd_result cmd_dir(int argc, char **argv)
 	struct cli_config c;
 	struct rules rules;
 	struct allow_fps fps = { NULL, 0, 0 };
+	struct allow_paths cwd_allow = { { NULL, 0 } };
+	bool cwd_loaded = false;
 	struct engine *engine = NULL;
 	struct scan *scan = NULL;
 	struct engine_opts eo = { NULL, false, true };
@@ -147,10 +171,14 @@ struct cmd_result cmd_dir(int argc, char **argv)
 			error = src_dir_stdin(scan);
 			continue;
 		}
-		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		    (error = allow_load(&ap, &fps, path)) < 0) {
-			scan_warn(scan, "%s", hush_err_msg());
-			error = 0;
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if ((error = allow_load(&ap, &fps, path)) < 0) {
+				scan_warn(scan, "%s", hush_err_msg());
+				error = 0;
+			}
+		} else if (skip_named_file(scan, &cwd_allow, &cwd_loaded, &fps,
+				   path)) {
+			continue;
 		}
 		error = src_dir_walk(scan, path, &ap);
 		allow_paths_dispose(&ap);
@@ -183,6 +211,7 @@ done:
 	scan_free(scan);
 	engine_free(engine);
 	allow_fps_dispose(&fps);
+	allow_paths_dispose(&cwd_allow);
 	rules_dispose(&rules);
 	cli_config_dispose(&c);
 	return res;

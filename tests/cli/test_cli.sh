@@ -177,6 +177,11 @@ t_ignorefile() {
 	printf '# fixtures\nfixtures/\nfingerprint:%s\n' "$fp" > tree/.hushignore
 	run "$hush" dir --no-progress -v tree; want_rc 0
 	want_err "1 allowlisted paths, 1 suppressed by fingerprint"
+	# a file named on the command line: the current folder's .hushignore
+	(cd tree && "$hush" dir --no-progress fixtures/a.txt ./b.txt >"$box/out" 2>"$box/err"); rc=$?
+	want_rc 0
+	(cd tree && "$hush" dir --no-progress "$box/tree/fixtures/a.txt" >"$box/out" 2>"$box/err"); rc=$?
+	want_rc 1
 	printf 'fingerprint:zz\n' > tree/.hushignore
 	run "$hush" dir --no-progress tree; want_rc 3; want_err ".hushignore:1: not a fingerprint"
 }
