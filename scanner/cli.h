@@ -51,6 +51,20 @@ int cli_load_rules(struct rules *rs, const struct cli_config *c);
 /** The database cache folder, created if missing; owned, NULL if none. */
 char *cli_cache_dir(void);
 
+struct allow_fps;
+struct scan;
+struct findings;
+
+/** Drop findings whose fingerprint fps holds. @return how many */
+size_t cmd__drop_known(struct findings *fs, const struct allow_fps *fps);
+
+/**
+ * Write the scan's findings in c's format to stdout or, atomically, to
+ * --output. @param[out] unique distinct secrets reported
+ */
+int cmd__write_report(const struct cli_config *c, struct scan *s,
+	size_t *unique);
+
 struct cmd_result cmd_dir(int argc, char **argv);
 struct cmd_result cmd_rules(int argc, char **argv);
 

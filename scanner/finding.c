@@ -14,6 +14,7 @@ void finding_dispose(struct finding *f)
 		free(f->secret);
 	}
 	free(f->path);
+	free(f->message);
 	free(f->before);
 	free(f->after);
 	memset(f, 0, sizeof(*f));

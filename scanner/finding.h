@@ -6,11 +6,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct rule;
+
+/*
+ * A secret found by a rule, or (message set, no secret) a finding of a
+ * check such as a sensitive file in a build context or a Dockerfile
+ * instruction; checks are rules without a pattern.
+ */
 struct finding {
-	unsigned rule;        /* index into the rule table */
-	char *secret;         /* owned, NUL-terminated (may hold NULs before) */
+	const struct rule *rule; /* borrowed from a rule table that outlives it */
+	char *secret;         /* owned, NUL-terminated; NULL for a check */
 	size_t secret_len;
-	char fingerprint[65]; /* hex sha256(rule id, NUL, secret) */
+	char *message;        /* owned; what a check found, NULL for a secret */
+	char fingerprint[65]; /* hex sha256(rule id, NUL, secret or subject) */
 	char secret_sha256[65];
 	char *path;           /* owned; the place as the user named it */
 	size_t line, column;  /* 1-based; column in bytes */

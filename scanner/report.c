@@ -66,7 +66,6 @@ static int cmp_fp(const void *x, const void *y)
 struct group {
 	struct finding *first;
 	size_t n;
-	const struct rules *rules; /* for ordering by rule id */
 };
 
 static int cmp_group(const void *x, const void *y)
@@ -76,11 +75,10 @@ static int cmp_group(const void *x, const void *y)
 
 	if (c)
 		return c;
-	return strcmp(a->rules->v[a->first->rule].id, b->rules->v[b->first->rule].id);
+	return strcmp(a->first->rule->id, b->first->rule->id);
 }
 
-static int make_groups(struct group **out, size_t *n, struct findings *fs,
-	const struct rules *rules)
+static int make_groups(struct group **out, size_t *n, struct findings *fs)
 {
 	struct group *g;
 	size_t i, k = 0;
@@ -99,7 +97,6 @@ static int make_groups(struct group **out, size_t *n, struct findings *fs,
 		}
 		g[k].first = &fs->v[i];
 		g[k].n = 1;
-		g[k].rules = rules;
 		k++;
 	}
 	qsort(g, k, sizeof(*g), cmp_group);
@@ -220,7 +217,7 @@ static void text_secret(FILE *o, const char *s, size_t n)
 }
 
 static void write_text(FILE *o, const struct group *g, size_t ng,
-	const struct rules *rules, const struct report_opts *opts)
+	const struct report_opts *opts)
 {
 	const char *bold = opts->color ? "\033[1m" : "";
 	const char *reset = opts->color ? "\033[0m" : "";
@@ -228,15 +225,25 @@ static void write_text(FILE *o, const struct group *g, size_t ng,
 
 	for (i = 0; i < ng; i++) {
 		const struct finding *f = g[i].first;
-		const struct rule *r = &rules->v[f->rule];
+		const struct rule *r = f->rule;
 		char red[REPORT_REDACT_MAX];
 		const char *s;
 		size_t n;
 
-		shown_secret(red, sizeof(red), f, opts, &s, &n);
 		fprintf(o, "%s%s:%zu:%zu%s: %s%s%s [%s] %s\n", bold, f->path, f->line,
 			f->column, reset, opts->color ? sev_color(r) : "", r->id,
 			reset, rules_severity_name(r->severity), r->name);
+		if (f->message) {
+			fprintf(o, "    %s\n", f->message);
+			fprintf(o, "    fingerprint %s\n", f->fingerprint);
+			for (j = 1; j < g[i].n; j++)
+				fprintf(o, "    also at %s:%zu:%zu\n",
+					g[i].first[j].path, g[i].first[j].line,
+					g[i].first[j].column);
+			fputc('\n', o);
+			continue;
+		}
+		shown_secret(red, sizeof(red), f, opts, &s, &n);
 		fputs("    secret ", o);
 		text_secret(o, s, n);
 		fprintf(o, "%s\n", f->decoded ? " (base64-decoded)" : "");
@@ -270,16 +277,17 @@ static void json_snippet(FILE *o, const struct finding *a, const char *s,
 	hush_buf_dispose(&b);
 }
 
-static void json_group(FILE *o, const struct group *g, const struct rules *rules,
+static void json_group(FILE *o, const struct group *g,
 	const struct report_opts *opts)
 {
 	const struct finding *f = g->first;
-	const struct rule *r = &rules->v[f->rule];
+	const struct rule *r = f->rule;
 	char red[REPORT_REDACT_MAX];
-	const char *s;
-	size_t n, j;
+	const char *s = NULL;
+	size_t n = 0, j;
 
-	shown_secret(red, sizeof(red), f, opts, &s, &n);
+	if (!f->message)
+		shown_secret(red, sizeof(red), f, opts, &s, &n);
 	fputs("{\"rule_id\":", o);
 	json_cstr(o, r->id);
 	fputs(",\"rule_name\":", o);
@@ -287,11 +295,16 @@ static void json_group(FILE *o, const struct group *g, const struct rules *rules
 	fprintf(o, ",\"severity\":\"%s\",\"confidence\":",
 		rules_severity_name(r->severity));
 	json_cstr(o, r->confidence);
-	fprintf(o, ",\"fingerprint\":\"%s\",\"secret_sha256\":\"%s\",\"secret\":",
-		f->fingerprint, f->secret_sha256);
-	json_str(o, s, n);
-	fprintf(o, ",\"redacted\":%s,\"count\":%zu,\"locations\":[",
-		opts->show_secrets ? "false" : "true", g->n);
+	fprintf(o, ",\"fingerprint\":\"%s\"", f->fingerprint);
+	if (f->message) {
+		fputs(",\"message\":", o);
+		json_cstr(o, f->message);
+	} else {
+		fprintf(o, ",\"secret_sha256\":\"%s\",\"secret\":", f->secret_sha256);
+		json_str(o, s, n);
+		fprintf(o, ",\"redacted\":%s", opts->show_secrets ? "false" : "true");
+	}
+	fprintf(o, ",\"count\":%zu,\"locations\":[", g->n);
 	for (j = 0; j < g->n; j++) {
 		const struct finding *a = &g->first[j];
 
@@ -300,7 +313,7 @@ static void json_group(FILE *o, const struct group *g, const struct rules *rules
 		fprintf(o, ",\"line\":%zu,\"column\":%zu", a->line, a->column);
 		if (a->decoded)
 			fputs(",\"decoded\":\"base64\"", o);
-		else {
+		else if (!a->message) {
 			fputs(",\"snippet\":", o);
 			json_snippet(o, a, s, n);
 		}
@@ -310,7 +323,7 @@ static void json_group(FILE *o, const struct group *g, const struct rules *rules
 }
 
 static void write_json(FILE *o, const struct group *g, size_t ng,
-	const struct rules *rules, const char *const *warnings, size_t nwarnings,
+	const char *const *warnings, size_t nwarnings,
 	const struct scan_stats *st, const struct report_opts *opts,
 	size_t total)
 {
@@ -320,7 +333,7 @@ static void write_json(FILE *o, const struct group *g, size_t ng,
 		HUSH_VERSION);
 	for (i = 0; i < ng; i++) {
 		fputs(i ? ",\n" : "\n", o);
-		json_group(o, &g[i], rules, opts);
+		json_group(o, &g[i], opts);
 	}
 	fputs("\n],\n\"warnings\":[", o);
 	for (i = 0; i < nwarnings; i++) {
@@ -374,106 +387,130 @@ static void json_uri(FILE *o, const char *path)
 	fputc('"', o);
 }
 
-static void write_sarif(FILE *o, const struct group *g, size_t ng,
-	const struct rules *rules, const struct report_opts *opts, bool complete)
+static int cmp_rule_ptr(const void *x, const void *y)
 {
-	unsigned char *used = calloc(rules->len ? rules->len : 1, 1);
-	size_t *index = calloc(rules->len ? rules->len : 1, sizeof(*index));
-	size_t i, j, k, nused = 0;
+	const struct rule *a = *(const struct rule *const *)x;
+	const struct rule *b = *(const struct rule *const *)y;
+
+	return strcmp(a->id, b->id);
+}
+
+/* Index of r in the sorted, distinct list of the rules that fired. */
+static size_t rule_index(const struct rule *const *used, size_t n,
+	const struct rule *r)
+{
+	const struct rule *const *p = bsearch(&r, used, n, sizeof(*used),
+		cmp_rule_ptr);
+
+	return p ? (size_t)(p - used) : 0;
+}
+
+static void sarif_rule(FILE *o, const struct rule *r, bool first)
+{
+	fputs(first ? "\n{\"id\":" : ",\n{\"id\":", o);
+	json_cstr(o, r->id);
+	fputs(",\"name\":", o);
+	json_cstr(o, r->id);
+	fputs(",\"shortDescription\":{\"text\":", o);
+	json_cstr(o, r->name);
+	fputs("},\"fullDescription\":{\"text\":", o);
+	json_cstr(o, r->description ? r->description : r->name);
+	fprintf(o, "},\"defaultConfiguration\":{\"level\":\"%s\"},",
+		sarif_level(r->severity));
+	if (r->references.len) {
+		fputs("\"helpUri\":", o);
+		json_cstr(o, r->references.v[0]);
+		fputc(',', o);
+	}
+	fprintf(o, "\"properties\":{\"tags\":[\"security\",\"secret\"],"
+		   "\"security-severity\":\"%s\",\"precision\":",
+		security_severity(r->severity));
+	json_cstr(o, r->confidence && !strcmp(r->confidence, "medium") ? "medium"
+		     : r->confidence && !strcmp(r->confidence, "low")  ? "low"
+									: "high");
+	fputs("}}", o);
+}
+
+static void sarif_result(FILE *o, const struct finding *f, size_t ri,
+	size_t count, const struct report_opts *opts, bool first)
+{
+	const struct rule *r = f->rule;
+	struct hush_buf m = HUSH_BUF_INIT(4096);
+	char red[REPORT_REDACT_MAX];
+	const char *s;
+	size_t n;
+
+	fputs(first ? "\n{\"ruleId\":" : ",\n{\"ruleId\":", o);
+	json_cstr(o, r->id);
+	fprintf(o, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":",
+		ri, sarif_level(r->severity));
+	if (f->message) {
+		if (hush_buf_printf(&m, "%s: %s", r->name, f->message) < 0)
+			hush_buf_init(&m, 0);
+	} else {
+		shown_secret(red, sizeof(red), f, opts, &s, &n);
+		if (hush_buf_printf(&m, "%s%s: ", r->name,
+			    f->decoded ? " (in base64-decoded content)" : "") < 0 ||
+		    hush_buf_put(&m, s, n < 200 ? n : 200) < 0)
+			hush_buf_init(&m, 0);
+	}
+	if (m.ptr)
+		json_str(o, m.ptr, m.len);
+	else
+		json_cstr(o, r->name);
+	hush_buf_dispose(&m);
+	fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", o);
+	json_uri(o, f->path);
+	fprintf(o, "},\"region\":{\"startLine\":%zu,\"startColumn\":%zu}}}],",
+		f->line, f->column);
+	fprintf(o, "\"partialFingerprints\":{\"hush/secret/v1\":\"%s\"},",
+		f->fingerprint);
+	fprintf(o, "\"properties\":{\"fingerprint\":\"%s\",\"severity\":\"%s\","
+		   "\"occurrences\":%zu%s}}",
+		f->fingerprint, rules_severity_name(r->severity), count,
+		f->decoded ? ",\"decoded\":\"base64\"" : "");
+}
+
+static int write_sarif(FILE *o, const struct group *g, size_t ng,
+	const struct report_opts *opts, bool complete)
+{
+	const struct rule **used = calloc(ng ? ng : 1, sizeof(*used));
+	size_t i, j, nused = 0;
 	bool first = true;
 
-	if (!used || !index) {
-		free(used);
-		free(index);
-		hush_err_set(HUSH_ENOMEM, "out of memory");
-		return;
-	}
+	if (!used)
+		return hush_err_set(HUSH_ENOMEM, "out of memory");
 	for (i = 0; i < ng; i++)
-		used[g[i].first->rule] = 1;
+		used[i] = g[i].first->rule;
+	if (ng > 1)
+		qsort(used, ng, sizeof(*used), cmp_rule_ptr);
+	for (i = 0; i < ng; i++)
+		if (nused == 0 || used[nused - 1] != used[i])
+			used[nused++] = used[i];
 	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
 	      "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{"
 	      "\"name\":\"hush\",",
 		o);
 	fprintf(o, "\"version\":\"%s\",\"semanticVersion\":\"%s\",\"rules\":[",
 		HUSH_VERSION, HUSH_VERSION);
-	for (k = 0; k < rules->len; k++) {
-		const struct rule *r = &rules->v[k];
-
-		if (!used[k])
-			continue;
-		index[k] = nused++;
-		fputs(first ? "\n{\"id\":" : ",\n{\"id\":", o);
-		first = false;
-		json_cstr(o, r->id);
-		fputs(",\"name\":", o);
-		json_cstr(o, r->id);
-		fputs(",\"shortDescription\":{\"text\":", o);
-		json_cstr(o, r->name);
-		fputs("},\"fullDescription\":{\"text\":", o);
-		json_cstr(o, r->description ? r->description : r->name);
-		fprintf(o, "},\"defaultConfiguration\":{\"level\":\"%s\"},",
-			sarif_level(r->severity));
-		if (r->references.len) {
-			fputs("\"helpUri\":", o);
-			json_cstr(o, r->references.v[0]);
-			fputc(',', o);
-		}
-		fprintf(o, "\"properties\":{\"tags\":[\"security\",\"secret\"],"
-			   "\"security-severity\":\"%s\",\"precision\":",
-			security_severity(r->severity));
-		json_cstr(o, !strcmp(r->confidence, "high")
-				     ? "high"
-				     : !strcmp(r->confidence, "medium") ? "medium" : "low");
-		fputs("}}", o);
-	}
+	for (i = 0; i < nused; i++)
+		sarif_rule(o, used[i], i == 0);
 	fputs("]}},\n\"invocations\":[{\"executionSuccessful\":", o);
 	fprintf(o, "%s}],\n\"results\":[", complete ? "true" : "false");
-	first = true;
 	for (i = 0; i < ng; i++) {
+		size_t ri = rule_index(used, nused, g[i].first->rule);
+
 		for (j = 0; j < g[i].n; j++) {
-			const struct finding *f = &g[i].first[j];
-			const struct rule *r = &rules->v[f->rule];
-			char red[REPORT_REDACT_MAX];
-			const char *s;
-			size_t n;
-
-			shown_secret(red, sizeof(red), f, opts, &s, &n);
-			fputs(first ? "\n{\"ruleId\":" : ",\n{\"ruleId\":", o);
+			sarif_result(o, &g[i].first[j], ri, g[i].n, opts, first);
 			first = false;
-			json_cstr(o, r->id);
-			fprintf(o, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":",
-				index[f->rule], sarif_level(r->severity));
-			{
-				struct hush_buf m = HUSH_BUF_INIT(4096);
-
-				if (hush_buf_printf(&m, "%s%s: ", r->name,
-					    f->decoded ? " (in base64-decoded content)"
-						       : "") == 0 &&
-				    hush_buf_put(&m, s, n < 200 ? n : 200) == 0)
-					json_str(o, m.ptr, m.len);
-				else
-					json_cstr(o, r->name);
-				hush_buf_dispose(&m);
-			}
-			fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", o);
-			json_uri(o, f->path);
-			fprintf(o, "},\"region\":{\"startLine\":%zu,\"startColumn\":%zu}}}],",
-				f->line, f->column);
-			fprintf(o, "\"partialFingerprints\":{\"hush/secret/v1\":\"%s\"},",
-				f->fingerprint);
-			fprintf(o, "\"properties\":{\"fingerprint\":\"%s\",\"severity\":\"%s\","
-				   "\"occurrences\":%zu%s}}",
-				f->fingerprint, rules_severity_name(r->severity), g[i].n,
-				f->decoded ? ",\"decoded\":\"base64\"" : "");
 		}
 	}
 	fputs("\n]}]}\n", o);
 	free(used);
-	free(index);
+	return 0;
 }
 
-int report_write(FILE *out, struct findings *fs, const struct rules *rules,
-	const char *const *warnings, size_t nwarnings,
+int report_write(FILE *out, struct findings *fs, const char *const *warnings, size_t nwarnings,
 	const struct scan_stats *stats, const struct report_opts *opts,
 	size_t *unique)
 {
@@ -482,24 +519,24 @@ int report_write(FILE *out, struct findings *fs, const struct rules *rules,
 	int error;
 
 	*unique = 0;
-	if ((error = make_groups(&g, &ng, fs, rules)) < 0)
+	if ((error = make_groups(&g, &ng, fs)) < 0)
 		return error;
 	switch (opts->format) {
 	case REPORT_TEXT:
-		write_text(out, g, ng, rules, opts);
+		write_text(out, g, ng, opts);
 		break;
 	case REPORT_JSON:
-		write_json(out, g, ng, rules, warnings, nwarnings, stats, opts,
+		write_json(out, g, ng, warnings, nwarnings, stats, opts,
 			fs->len);
 		break;
 	case REPORT_JSONL:
 		for (i = 0; i < ng; i++) {
-			json_group(out, &g[i], rules, opts);
+			json_group(out, &g[i], opts);
 			fputc('\n', out);
 		}
 		break;
 	case REPORT_SARIF:
-		write_sarif(out, g, ng, rules, opts, stats->warnings == 0);
+		error = write_sarif(out, g, ng, opts, stats->warnings == 0);
 		break;
 	}
 	free(g);

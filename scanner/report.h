@@ -42,8 +42,7 @@ void report_redact(char *out, const char *secret, size_t len);
  * @return 0, or HUSH_EIO when the output cannot be written
  * @param[out] unique number of distinct secrets (groups)
  */
-int report_write(FILE *out, struct findings *fs, const struct rules *rules,
-	const char *const *warnings, size_t nwarnings,
+int report_write(FILE *out, struct findings *fs, const char *const *warnings, size_t nwarnings,
 	const struct scan_stats *stats, const struct report_opts *opts,
 	size_t *unique);
 

@@ -170,7 +170,7 @@ static int make_finding(struct chunk_ctx *c, const struct engine_match *m)
 	memset(&f, 0, sizeof(f));
 	if (slen > HUSH_MAX_SECRET)
 		slen = HUSH_MAX_SECRET;
-	f.rule = m->rule;
+	f.rule = r;
 	f.decoded = m->decoded;
 	f.secret_len = slen;
 	if ((f.secret = malloc(slen + 1)) == NULL)
