@@ -9,7 +9,7 @@ shift 4
 
 box=$(mktemp -d "${TMPDIR:-/tmp}/hush-case.XXXXXX") || exit 2
 trap 'rm -rf "$box"' EXIT INT TERM
-export XDG_CACHE_HOME="$box/cache"
+export XDG_CACHE_HOME="${HUSH_TEST_CACHE:-$box/cache}"
 cp -R "$src/corpus/files/$case" "$box/tree" || exit 2
 cd "$box/tree" || exit 2
 
