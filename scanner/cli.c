@@ -20,7 +20,7 @@ enum {
 	OPT_FORMAT = 1, OPT_OUTPUT, OPT_RULES, OPT_ONLY, OPT_BASELINE,
 	OPT_SHOW, OPT_JOBS, OPT_MAXSIZE, OPT_NOPROGRESS, OPT_QUIET,
 	OPT_VERBOSE, OPT_BINARY, OPT_NOCOLOR, OPT_NOCACHE, OPT_NODECODE,
-	OPT_HELP,
+	OPT_HELP, OPT_FILE, OPT_EXPLAIN, OPT_LIST, OPT_NULL,
 };
 
 static const struct hush_opt scan_opts[] = {
@@ -43,6 +43,33 @@ static const struct hush_opt scan_opts[] = {
 	{ NULL, 0, HUSH_OPT_NONE, NULL, NULL, 0 },
 };
 
+/* `hush context` adds these to the common options. */
+static const struct hush_opt context_only_opts[] = {
+	{ "file", 'f', HUSH_OPT_VALUE, "FILE", "the Dockerfile (default: DIR/Dockerfile)", OPT_FILE },
+	{ "explain", 0, HUSH_OPT_VALUE, "PATH", "say whether PATH is sent and which .dockerignore line decides (repeatable)", OPT_EXPLAIN },
+	{ "list", 0, HUSH_OPT_NONE, NULL, "list the files that would be sent, and their total size", OPT_LIST },
+	{ "null", 'z', HUSH_OPT_NONE, NULL, "with --list: separate paths with NUL", OPT_NULL },
+	{ NULL, 0, HUSH_OPT_NONE, NULL, NULL, 0 },
+};
+
+#define N_SCAN_OPTS (sizeof(scan_opts) / sizeof(*scan_opts) - 1)
+#define N_CONTEXT_ONLY (sizeof(context_only_opts) / sizeof(*context_only_opts) - 1)
+static struct hush_opt context_opts[N_SCAN_OPTS + N_CONTEXT_ONLY + 1];
+
+/* The context table is the common one plus its own, built once. */
+static const struct hush_opt *opts_for(bool context)
+{
+	if (!context)
+		return scan_opts;
+	if (!context_opts[0].name) {
+		memcpy(context_opts, context_only_opts,
+			N_CONTEXT_ONLY * sizeof(*context_opts));
+		memcpy(context_opts + N_CONTEXT_ONLY, scan_opts,
+			(N_SCAN_OPTS + 1) * sizeof(*context_opts));
+	}
+	return context_opts;
+}
+
 static const char env_help[] =
 	"Environment:\n"
 	"  XDG_CACHE_HOME   database cache in $XDG_CACHE_HOME/hush (default ~/.cache/hush)\n"
@@ -61,6 +88,8 @@ void cli_usage(bool to_stdout)
 		"usage: hush COMMAND [OPTIONS] ...\n\n"
 		"Commands:\n"
 		"  dir [OPTIONS] PATH...   scan files and folders; '-' reads stdin\n"
+		"  context [OPTIONS] [DIR] check a docker build context, its\n"
+		"                          .dockerignore and its Dockerfile\n"
 		"  rules list              list the rules\n"
 		"  rules check [FILE...]   compile the rules and check their examples\n"
 		"  rules export            print each rule's pattern, one per line\n\n"
@@ -69,14 +98,22 @@ void cli_usage(bool to_stdout)
 		env_help, exit_help);
 }
 
-static void scan_help(const char *cmd)
+static void scan_help(const char *cmd, bool context)
 {
-	printf("usage: hush %s [OPTIONS] PATH...\n\n", cmd);
-	printf("Scan files and folders for secrets. Folders are walked without\n"
-	       "following symlinks; .git folders are skipped; '-' reads stdin.\n"
-	       "A %s file at a folder's root lists paths and fingerprints to skip.\n\n"
-	       "Options:\n", ".hushignore");
-	hush_opt_help(stdout, scan_opts);
+	if (context)
+		printf("usage: hush context [OPTIONS] [DIR]\n\n"
+		       "Check what `docker build DIR` would send: the files that\n"
+		       ".dockerignore lets through (for BuildKit and the legacy\n"
+		       "builder), sensitive files among them, secrets in their\n"
+		       "content, and the Dockerfile's instructions.\n\nOptions:\n");
+	else
+		printf("usage: hush %s [OPTIONS] PATH...\n\n"
+		       "Scan files and folders for secrets. Folders are walked without\n"
+		       "following symlinks; .git folders are skipped; '-' reads stdin.\n"
+		       "A .hushignore file at a folder's root lists paths and\n"
+		       "fingerprints to skip.\n\nOptions:\n",
+			cmd);
+	hush_opt_help(stdout, opts_for(context));
 	printf("\n%s\n%s", env_help, exit_help);
 }
 
@@ -85,6 +122,7 @@ void cli_config_dispose(struct cli_config *c)
 	strlist_dispose(&c->rule_files);
 	strlist_dispose(&c->only);
 	strlist_dispose(&c->paths);
+	strlist_dispose(&c->explain);
 	free(c->cache_dir);
 	memset(c, 0, sizeof(*c));
 }
@@ -138,6 +176,7 @@ static char *default_cache_dir(void)
 
 int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 {
+	bool context = !strcmp(cmd, "context");
 	struct hush_opt_parser p;
 	const char *v;
 	int id, level = HUSH_LOG_WARN;
@@ -151,7 +190,7 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 	c->decode = true;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	c->jobs = n > 0 ? (unsigned)n : 1;
-	hush_opt_parser_init(&p, scan_opts, argc, argv);
+	hush_opt_parser_init(&p, opts_for(context), argc, argv);
 	while ((id = hush_opt_next(&p, &v, false)) != HUSH_OPT_END) {
 		switch (id) {
 		case HUSH_OPT_ERROR:
@@ -222,13 +261,35 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 				level = level < HUSH_LOG_WARN ? HUSH_LOG_INFO : level + 1;
 			break;
 		case OPT_HELP:
-			scan_help(cmd);
+			scan_help(cmd, context);
 			return 1;
+		case OPT_FILE:
+			c->dockerfile = v;
+			break;
+		case OPT_EXPLAIN:
+			if (strlist_add(&c->explain, v, strlen(v)) < 0)
+				return HUSH_ENOMEM;
+			break;
+		case OPT_LIST:
+			c->list = true;
+			break;
+		case OPT_NULL:
+			c->null_sep = true;
+			break;
 		}
 	}
 	hush_log_setup("hush", (enum hush_log_level)level);
-	if (c->paths.len == 0)
+	if (context) {
+		if (c->paths.len > 1)
+			return hush_err_set(HUSH_EUSAGE,
+				"context: one DIR at most, got '%s' too", c->paths.v[1]);
+		if (c->paths.len == 0 && strlist_add(&c->paths, ".", 1) < 0)
+			return HUSH_ENOMEM;
+		if (c->null_sep && !c->list)
+			return hush_err_set(HUSH_EUSAGE, "context: -z needs --list");
+	} else if (c->paths.len == 0) {
 		return hush_err_set(HUSH_EUSAGE, "%s: no PATH given", cmd);
+	}
 	c->report.color = !no_color && !getenv("NO_COLOR") && !c->output &&
 			  c->report.format == REPORT_TEXT && isatty(1);
 	if (level == HUSH_LOG_QUIET)

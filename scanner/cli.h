@@ -30,13 +30,18 @@ struct cli_config {
 	bool binary;
 	bool decode;
 	char *cache_dir;         /* owned; NULL with --no-cache */
+	/* hush context */
+	const char *dockerfile;  /* -f; NULL: DIR/Dockerfile */
+	struct strlist explain;  /* --explain PATH... */
+	bool list;               /* --list */
+	bool null_sep;           /* -z */
 };
 
 void cli_config_dispose(struct cli_config *c);
 
 /**
- * Parse the options common to scanning commands (`dir` now; `git`, `image`
- * and `context` later).
+ * Parse the options of a scanning command: `dir`, or `context` with its own
+ * options too (`git` and `image` later).
  * @return 0, HUSH_EUSAGE (message set), or 1 when --help was printed
  */
 int cli_parse_scan(struct cli_config *out, const char *cmd, int argc,
@@ -67,5 +72,6 @@ int cmd__write_report(const struct cli_config *c, struct scan *s,
 
 struct cmd_result cmd_dir(int argc, char **argv);
 struct cmd_result cmd_rules(int argc, char **argv);
+struct cmd_result cmd_context(int argc, char **argv);
 
 #endif

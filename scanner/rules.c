@@ -336,6 +336,39 @@ static int add_rule(struct rules *rs, struct rule **out)
 	return 0;
 }
 
+int rules_add_check(struct rules *rs, const char *id, const char *name,
+	enum rule_severity severity, const char *description)
+{
+	struct rule *r = NULL;
+	int error;
+
+	if ((error = add_rule(rs, &r)) < 0)
+		return error;
+	r->id = strdup(id);
+	r->name = strdup(name);
+	r->description = description ? strdup(description) : NULL;
+	r->confidence = strdup("high");
+	r->file = strdup("(built in)");
+	r->severity = severity;
+	if (!r->id || !r->name || !r->confidence || !r->file ||
+	    (description && !r->description)) {
+		rule_dispose(r);
+		return hush_err_set(HUSH_ENOMEM, "out of memory");
+	}
+	rs->len++;
+	return 0;
+}
+
+const struct rule *rules_find(const struct rules *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->len; i++)
+		if (!strcmp(rs->v[i].id, id))
+			return &rs->v[i];
+	return NULL;
+}
+
 int rules_load_buffer(struct rules *rs, const char *name,
 	const unsigned char *data, size_t len)
 {

@@ -69,6 +69,17 @@ int rules_load_file(struct rules *rs, const char *path);
 /** Parse every embedded rule file. */
 int rules_load_embedded(struct rules *rs);
 
+/**
+ * Append a check: a rule without a pattern, whose findings come from code
+ * (a sensitive file in a build context, a Dockerfile instruction).
+ * @return 0 or HUSH_ENOMEM
+ */
+int rules_add_check(struct rules *rs, const char *id, const char *name,
+	enum rule_severity severity, const char *description);
+
+/** The rule with this id, or NULL; borrowed from rs. */
+const struct rule *rules_find(const struct rules *rs, const char *id);
+
 /** Fail on a duplicate id; @return 0 or HUSH_EPARSE naming both places. */
 int rules_check_unique(const struct rules *rs);
 
