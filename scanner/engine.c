@@ -162,7 +162,7 @@ static int compile_db(struct engine *e)
 {
 	const struct rules *rs = e->rules;
 	const char **exprs = NULL;
-	unsigned *flags = NULL, *ids = NULL, i;
+	unsigned *flags = NULL, *ids = NULL, i, n = 0;
 	hs_compile_error_t *cerr = NULL;
 	int error = HUSH_EPARSE;
 
@@ -177,10 +177,12 @@ static int compile_db(struct engine *e)
 		const struct rule *r = &rs->v[i];
 		hs_expr_info_t *info = NULL;
 
-		exprs[i] = hs_pattern(r);
-		flags[i] = HS_FLAGS;
-		ids[i] = i;
-		if (hs_expression_info(exprs[i], flags[i], &info, &cerr) !=
+		if (!r->pattern)
+			continue; /* a check: its findings come from code */
+		exprs[n] = hs_pattern(r);
+		flags[n] = HS_FLAGS;
+		ids[n] = i;
+		if (hs_expression_info(exprs[n], flags[n], &info, &cerr) !=
 		    HS_SUCCESS) {
 			error = hush_err_set(HUSH_EPARSE,
 				"%s:%u: rule %s: hyperscan rejects the %s: %s",
@@ -197,12 +199,13 @@ static int compile_db(struct engine *e)
 		else
 			e->width[i] = info->max_width;
 		free(info);
+		n++;
 	}
-	if (hs_compile_multi(exprs, flags, ids, (unsigned)rs->len, HS_MODE_BLOCK,
-		    NULL, &e->db, &cerr) != HS_SUCCESS) {
+	if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &e->db,
+		    &cerr) != HS_SUCCESS) {
 		if (cerr && cerr->expression >= 0 &&
-		    (size_t)cerr->expression < rs->len) {
-			const struct rule *r = &rs->v[cerr->expression];
+		    (unsigned)cerr->expression < n) {
+			const struct rule *r = &rs->v[ids[cerr->expression]];
 
 			error = hush_err_set(HUSH_EPARSE,
 				"%s:%u: rule %s: hyperscan rejects the pattern: %s",
@@ -234,10 +237,15 @@ static void cache_key(char hex[65], const struct rules *rs)
 
 	error = hush_buf_printf(&b, "%s\n%s\n%u\n", CACHE_MAGIC, hs_version(),
 		HS_FLAGS);
+	/* checks have no pattern, but they shift nothing: ids are indexes */
+	if (error == 0)
+		error = hush_buf_printf(&b, "%zu\n", rs->len);
 	for (i = 0; i < rs->len && error == 0; i++)
-		error = hush_buf_printf(&b, "%s\n%u\n%s\n%s\n%u\n", rs->v[i].id,
-			rs->v[i].prefilter ? 1u : 0u, hs_pattern(&rs->v[i]),
-			rs->v[i].pattern, rs->v[i].window);
+		if (rs->v[i].pattern)
+			error = hush_buf_printf(&b, "%zu\n%s\n%u\n%s\n%s\n%u\n", i,
+				rs->v[i].id, rs->v[i].prefilter ? 1u : 0u,
+				hs_pattern(&rs->v[i]), rs->v[i].pattern,
+				rs->v[i].window);
 	parts[0] = b.ptr ? b.ptr : "";
 	lens[0] = error == 0 ? b.len : 0;
 	digest_sha256(sum, parts, lens, 1);
@@ -414,7 +422,8 @@ int engine_new(struct engine **out, const struct rules *rules,
 		for (i = 0; i < rules->len; i++) {
 			struct regex *re;
 
-			if ((error = rule_re(e, (unsigned)i, &re)) < 0)
+			if (rules->v[i].pattern &&
+			    (error = rule_re(e, (unsigned)i, &re)) < 0)
 				goto done;
 		}
 		if (have_path)

@@ -134,4 +134,22 @@
 #define HUSH_SNIPPET_CONTEXT 40u
 #endif
 
+/*
+ * Dockerfile parsing (hush context): the largest Dockerfile, its most lines,
+ * the largest heredoc body and the most issues kept per Dockerfile. Real
+ * Dockerfiles are a few KiB; these bound a hostile one.
+ */
+#ifndef HUSH_MAX_DOCKERFILE
+#define HUSH_MAX_DOCKERFILE (4u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_DOCKERFILE_LINES
+#define HUSH_MAX_DOCKERFILE_LINES 100000u
+#endif
+#ifndef HUSH_MAX_HEREDOC
+#define HUSH_MAX_HEREDOC (1024u * 1024)
+#endif
+#ifndef HUSH_MAX_DOCKERFILE_ISSUES
+#define HUSH_MAX_DOCKERFILE_ISSUES 10000u
+#endif
+
 #endif

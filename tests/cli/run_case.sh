@@ -1,19 +1,25 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# run_case.sh HUSH SRC CASE EXPECT [ARGS...] - scan a sandbox copy of
-# corpus/files/CASE with `hush dir --format text` and compare stdout and the
-# exit code with corpus/expect/EXPECT.out and EXPECT.rc.
+# run_case.sh HUSH SRC CASE EXPECT [ARGS...] - run `hush $RUN_CASE_CMD`
+# (default dir) with --format text on a sandbox copy of corpus/CASE and
+# compare stdout and the exit code with corpus/expect/EXPECT.out and
+# EXPECT.rc. A corpus/CASE.setup script, if any, runs in the copy first (for
+# what git cannot hold, such as a .git folder).
 set -u
 hush=$1 src=$2 case=$3 expect=$4
 shift 4
+cmd=${RUN_CASE_CMD:-dir}
 
 box=$(mktemp -d "${TMPDIR:-/tmp}/hush-case.XXXXXX") || exit 2
 trap 'rm -rf "$box"' EXIT INT TERM
 export XDG_CACHE_HOME="${HUSH_TEST_CACHE:-$box/cache}"
-cp -R "$src/corpus/files/$case" "$box/tree" || exit 2
+cp -R "$src/corpus/$case" "$box/tree" || exit 2
 cd "$box/tree" || exit 2
+if [ -f "$src/corpus/$case.setup" ]; then
+	sh "$src/corpus/$case.setup" || exit 2
+fi
 
-"$hush" dir --format text --no-color --no-progress "$@" . >"$box/out" 2>"$box/err"
+"$hush" "$cmd" --format text --no-color --no-progress "$@" . >"$box/out" 2>"$box/err"
 rc=$?
 want_rc=$(cat "$src/corpus/expect/$expect.rc")
 status=0
