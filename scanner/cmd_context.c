@@ -208,9 +208,12 @@ static int setup_ignores(struct ctx *x)
 	}
 	if ((error = load_ignore(&x->legacy, x->legacy_ignore_path, &found)) < 0)
 		goto done;
-	if (x->legacy)
-		error = dockerignore_add_build_files(x->legacy, x->md,
-			x->df_rel ? x->df_rel : "Dockerfile", false);
+	/* no file: the legacy builder excludes nothing (NULL would mean "as BuildKit") */
+	if (!x->legacy &&
+	    (error = dockerignore_from_patterns(&x->legacy, NULL, 0)) < 0)
+		goto done;
+	error = dockerignore_add_build_files(x->legacy, x->md,
+		x->df_rel ? x->df_rel : "Dockerfile", false);
 done:
 	hush_buf_dispose(&p);
 	return error;
@@ -317,9 +320,13 @@ static int on_entry(const struct context_entry *e, void *payload)
 	 * path says which builder sends it in its own finding.
 	 */
 	if (e->sent_buildkit != e->sent_legacy && hush_log_level_get() >= HUSH_LOG_WARN)
-		fprintf(stderr, "hush: note: %s is sent by %s; the builders prune "
-				"excluded folders differently\n",
-			e->path, builders(e->sent_buildkit, e->sent_legacy));
+		fprintf(stderr, "hush: note: %s is sent by %s; %s\n", e->path,
+			builders(e->sent_buildkit, e->sent_legacy),
+			x->bk_ignore_path && x->legacy_ignore_path &&
+					strcmp(x->bk_ignore_path,
+						x->legacy_ignore_path)
+				? "BuildKit reads the Dockerfile's own ignore file"
+				: "the builders prune excluded folders differently");
 	if ((k = sensitive_match(e->path, e->type == CONTEXT_ENTRY_DIR)) != NULL) {
 		if ((error = sensitive_finding(x, k, e->path, e->sent_buildkit,
 			     e->sent_legacy)) < 0)
@@ -502,7 +509,7 @@ struct cmd_result cmd_context(int argc, char **argv)
 
 	memset(&wo, 0, sizeof(wo));
 	wo.buildkit = x.bk;
-	wo.legacy = x.legacy ? x.legacy : NULL;
+	wo.legacy = x.legacy;
 	wo.on_warning = on_warning;
 	wo.payload = &x;
 	if (c.explain.len) {

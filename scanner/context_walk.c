@@ -181,9 +181,11 @@ static int visit(struct walker *w, unsigned depth, const struct side *bk,
 		return w->o->on_entry(&e, w->o->payload);
 	}
 	cbk.visible = bk->visible &&
-		      (!bk_ex || dockerignore_buildkit_walks_excluded_dir(w->bk, rel));
+		      (!bk_ex ||
+			      dockerignore_buildkit_walks_excluded_dir(w->bk, rel));
 	clg.visible = lg->visible &&
-		      (!lg_ex || dockerignore_legacy_walks_excluded_dir(w->lg, rel));
+		      (!lg_ex ||
+			      dockerignore_legacy_walks_excluded_dir(w->lg, rel));
 	cbk.parent = bk_info;
 	clg.parent = lg_info;
 	e.descended = cbk.visible || clg.visible;

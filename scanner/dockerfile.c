@@ -2360,7 +2360,8 @@ static int check_url_creds(struct ctx *c, unsigned line, const char *s,
 	int reported = 0, error;
 
 	while (p + 3 <= e) {
-		const char *sch, *a, *ae, *at = NULL, *colon, *secret, *q;
+		const char *sep = p, *sch, *a, *ae, *at = NULL, *colon, *secret;
+		const char *q;
 		size_t secret_n;
 		struct hush_buf subj = HUSH_BUF_INIT(512);
 		struct span arg;
@@ -2371,19 +2372,21 @@ static int check_url_creds(struct ctx *c, unsigned line, const char *s,
 			p++;
 			continue;
 		}
-		sch = p;
+		/* the scheme: [A-Za-z][A-Za-z0-9+.-]* before "://" */
+		sch = sep;
 		while (sch > s && (is_alpha(sch[-1]) || is_digit(sch[-1]) ||
 				       sch[-1] == '+' || sch[-1] == '-' ||
 				       sch[-1] == '.'))
 			sch--;
-		while (sch < p && !is_alpha(*sch))
+		while (sch < sep && !is_alpha(*sch))
 			sch++;
-		a = p + 3;
+		/* the authority, up to the path; the last '@' ends userinfo */
+		a = sep + 3;
 		for (ae = a; ae < e && !strchr("/?#\"' \t\n\\", *ae); ae++)
 			if (*ae == '@')
 				at = ae;
 		p = ae;
-		if (sch == p - (ae - a) - 3 || !at)
+		if (sch == sep || !at)
 			continue;
 		colon = memchr(a, ':', (size_t)(at - a));
 		user_token = false;
@@ -2568,21 +2571,27 @@ static int check_source(struct ctx *c, const struct dockerfile_instr *in,
 		goto done;
 	}
 	if (clean[0] == '\0' || strcmp(clean, "*") == 0) {
+		if ((error = put_shown(&sub, src, strlen(src))) < 0)
+			goto done;
 		error = issue_add(c, line, C_COPY_CONTEXT,
 			dockerfile_checks[C_COPY_CONTEXT].severity, ".",
 			"%s %s copies the whole build context: everything "
 			".dockerignore lets through ends up in the image; copy "
 			"what the image needs, or check .dockerignore",
-			kw, src);
+			kw, sub.ptr);
 		goto done;
 	}
 	k = sensitive_match_glob(clean);
 	if (!k)
 		goto done;
 	if (strpbrk(clean, "*?[\\")) {
-		const char *last = strrchr(clean, '/');
+		/* a glob is already a pattern: float its last part */
+		const char *q = strrchr(clean, '/');
 
-		error = hush_buf_printf(&sug, "**/%s", last ? last + 1 : clean);
+		error = hush_buf_puts(&sug, "**/");
+		for (q = q ? q + 1 : clean; error == 0 && *q; q++)
+			error = hush_buf_putc(&sug,
+				(unsigned char)*q < 0x20 ? '?' : *q);
 	} else {
 		error = sensitive_suggest(&sug, k, clean);
 	}
@@ -2853,9 +2862,8 @@ static int sh_split(struct sh_words *out, const char *t, size_t n, char esc)
 			for (l.i++; l.i < n && t[l.i] != '"' && error == 0;) {
 				char d = t[l.i];
 
-				if (d == esc && l.i + 1 < n &&
-					strchr("$`\"\n", t[l.i + 1] ? t[l.i + 1] : 'x') &&
-					t[l.i + 1] != '\0') {
+				if (d == esc && l.i + 1 < n && t[l.i + 1] != '\0' &&
+					strchr("$`\"\n", t[l.i + 1])) {
 					if (t[l.i + 1] != '\n')
 						error = lex_put(&l, t[l.i + 1]);
 					l.i += 2;

@@ -229,7 +229,8 @@ int dockerignore_clean(struct hush_buf *out, const char *path, size_t len)
 	while (r < len) {
 		if (path[r] == '/') {
 			r++;
-		} else if (path[r] == '.' && (r + 1 == len || path[r + 1] == '/')) {
+		} else if (path[r] == '.' &&
+			   (r + 1 == len || path[r + 1] == '/')) {
 			r++;
 		} else if (path[r] == '.' && path[r + 1] == '.' &&
 			   (r + 2 == len || path[r + 2] == '/')) {
@@ -496,10 +497,22 @@ static const char *const unicode_scripts[] = {
 	"Wancho", "Warang_Citi", "Yezidi", "Yi", "Zanabazar_Square"
 };
 
+enum re2_prev {
+	PREV_NONE,   /* start, '(' or '|': nothing to repeat */
+	PREV_ATOM,   /* literal, class, '.', group */
+	PREV_WRAP,   /* ^ $ \A \z \b \B, or a repeat then an empty \Q\E:
+			repeatable in RE2, wrapped in (?:) for PCRE2 */
+	PREV_REPEAT, /* a quantifier: another one is an error in Perl mode */
+};
+
 struct re2 {
 	const char *s; /* the RE2 expression, valid UTF-8 */
 	size_t n, i;
 	struct hush_buf *out;
+	enum re2_prev prev; /* what a quantifier would apply to */
+	size_t atom;        /* where in out the last node starts */
+	size_t rep;         /* where in s the last quantifier starts */
+	size_t depth;       /* open groups */
 	struct hush_buf ranges; /* class being built: struct range[] */
 	struct hush_buf props;  /* class being built: \p items */
 	const char *code;       /* error: Go's message ... */
@@ -696,7 +709,8 @@ static int re2_posix_group(struct re2 *t, bool *found)
 	len = (size_t)(end - p) - (negate ? 3 : 2);
 	for (k = 0; k < sizeof(posix_groups) / sizeof(*posix_groups); k++) {
 		if (strlen(posix_groups[k].name) == len &&
-		    memcmp(posix_groups[k].name, p + (negate ? 3 : 2), len) == 0) {
+		    memcmp(posix_groups[k].name, p + (negate ? 3 : 2), len) ==
+			    0) {
 			t->i += (size_t)(end - p) + 2;
 			return add_group(t, &posix_groups[k], negate);
 		}
@@ -794,7 +808,8 @@ static int emit_rune(struct hush_buf *out, uint32_t r)
  */
 static int re2_emit_class(struct re2 *t, bool negate)
 {
-	const struct range *r = (const struct range *)(const void *)t->ranges.ptr;
+	const struct range *r =
+		(const struct range *)(const void *)t->ranges.ptr;
 	size_t k, n = t->ranges.len / sizeof(*r), start = t->out->len;
 	size_t items = 0;
 	uint32_t lo, hi;
@@ -810,7 +825,8 @@ static int re2_emit_class(struct re2 *t, bool negate)
 		items++;
 		error = hush_buf_printf(t->out, "\\x{%X}", (unsigned)lo);
 		if (error == 0 && hi != lo)
-			error = hush_buf_printf(t->out, "-\\x{%X}", (unsigned)hi);
+			error = hush_buf_printf(t->out, "-\\x{%X}",
+				(unsigned)hi);
 	}
 	if (error == 0 && t->props.len > 0) {
 		items++;
@@ -944,154 +960,158 @@ static int wrap_group(struct hush_buf *b, size_t at)
 	return hush_buf_putc(b, ')');
 }
 
-enum re2_prev {
-	PREV_NONE,   /* start, '(' or '|': nothing to repeat */
-	PREV_ATOM,   /* literal, class, '.', group */
-	PREV_WRAP,   /* ^ $ \A \z \b \B, or a repeat then an empty \Q\E:
-			repeatable in RE2, wrapped in (?:) for PCRE2 */
-	PREV_REPEAT, /* a quantifier: another one is an error in Perl mode */
-};
 
-static int re2_translate(struct re2 *t)
+/* a quantifier at t->i: * + ? or {n,m} (end after it), maybe lazy */
+static int re2_repeat(struct re2 *t, bool braces, long min, long max,
+	size_t end)
 {
-	enum re2_prev prev = PREV_NONE, was;
-	size_t atom = 0, was_atom, rep = 0, depth = 0, w, end;
-	long min, max;
-	bool found;
+	size_t from = t->i;
+	int error;
+
+	t->i = braces ? end : t->i + 1;
+	if (t->i < t->n && t->s[t->i] == '?')
+		t->i++; /* non-greedy */
+	if (braces && (min < 0 || min > 1000 || max > 1000 ||
+			      (max >= 0 && min > max)))
+		return re2_fail(t, "invalid repeat count", from, end);
+	if (t->prev == PREV_REPEAT)
+		return re2_fail(t, "invalid nested repetition operator", t->rep,
+			t->i);
+	if (t->prev == PREV_NONE)
+		return re2_fail(t, "missing argument to repetition operator",
+			from, t->i);
+	if (t->prev == PREV_WRAP && (error = wrap_group(t->out, t->atom)) < 0)
+		return error;
+	t->prev = PREV_REPEAT;
+	t->rep = from;
+	return hush_buf_put(t->out, t->s + from, t->i - from);
+}
+
+/*
+ * \Q...\E at t->i: literal text up to \E or the end. An empty one leaves
+ * the node before it to a following quantifier, as in Go.
+ */
+static int re2_quote(struct re2 *t, enum re2_prev was, size_t was_atom)
+{
+	size_t w;
 	uint32_t c;
 	int error = 0;
 
+	t->i += 2;
+	t->prev = was == PREV_REPEAT ? PREV_WRAP : was;
+	t->atom = was_atom;
+	while (t->i < t->n && error == 0 &&
+	       !(t->s[t->i] == '\\' && t->i + 1 < t->n &&
+		       t->s[t->i + 1] == 'E')) {
+		t->atom = t->out->len;
+		t->prev = PREV_ATOM;
+		c = re2_rune(t, &w);
+		t->i += w;
+		error = emit_rune(t->out, c);
+	}
+	if (error == 0 && t->i < t->n)
+		t->i += 2;
+	return error;
+}
+
+/* a backslash outside a class, at t->i (Go parse, case '\\') */
+static int re2_backslash(struct re2 *t, enum re2_prev was, size_t was_atom)
+{
+	char e = t->i + 1 < t->n ? t->s[t->i + 1] : '\0';
+	bool found;
+	uint32_t c;
+	int error;
+
+	if (e == 'A' || e == 'b' || e == 'B' || e == 'z') {
+		t->i += 2;
+		t->prev = PREV_WRAP;
+		return hush_buf_printf(t->out, "\\%c", e);
+	}
+	if (e == 'C') /* any byte: RE2 refuses it */
+		return re2_fail(t, "invalid escape sequence", t->i, t->i + 2);
+	if (e == 'Q')
+		return re2_quote(t, was, was_atom);
+	hush_buf_clear(&t->ranges);
+	hush_buf_clear(&t->props);
+	if ((error = re2_unicode_group(t, &found)) < 0)
+		return error;
+	if (!found && (error = re2_perl_group(t, &found)) < 0)
+		return error;
+	if (found)
+		return re2_emit_class(t, false);
+	if ((error = re2_escape(t, &c)) < 0)
+		return error;
+	return emit_rune(t->out, c);
+}
+
+/* one node at t->i that is not a quantifier (Go parse's big switch) */
+static int re2_node(struct re2 *t)
+{
+	enum re2_prev was = t->prev;
+	size_t was_atom = t->atom, w;
+	char ch = t->s[t->i];
+	uint32_t c;
+
+	t->atom = t->out->len;
+	t->prev = PREV_ATOM;
+	switch (ch) {
+	case '(':
+		if (t->i + 1 < t->n && t->s[t->i + 1] == '?')
+			return re2_fail(t, "(? groups are not supported by hush",
+				t->i, t->i + 2);
+		t->i++;
+		t->depth++;
+		t->prev = PREV_NONE;
+		return hush_buf_puts(t->out, "(?:");
+	case ')':
+		if (t->depth == 0)
+			return re2_fail(t, "unexpected )", 0, t->n);
+		t->i++;
+		t->depth--;
+		return hush_buf_putc(t->out, ')');
+	case '|':
+		t->i++;
+		t->prev = PREV_NONE;
+		return hush_buf_putc(t->out, '|');
+	case '^':
+	case '$':
+		t->i++;
+		t->prev = PREV_WRAP;
+		return hush_buf_puts(t->out, ch == '^' ? "\\A" : "\\z");
+	case '.':
+		t->i++;
+		return hush_buf_puts(t->out, "[^\\n]");
+	case '[':
+		return re2_class(t);
+	case '\\':
+		return re2_backslash(t, was, was_atom);
+	default:
+		c = re2_rune(t, &w);
+		t->i += w;
+		return emit_rune(t->out, c);
+	}
+}
+
+static int re2_translate(struct re2 *t)
+{
+	size_t end = 0;
+	long min = 0, max = 0;
+	int error;
+
+	t->prev = PREV_NONE;
 	if ((error = hush_buf_puts(t->out, "(*UTF)")) < 0)
 		return error;
 	while (t->i < t->n && error == 0) {
 		char ch = t->s[t->i];
-		bool braces = false;
+		bool braces = ch == '{' &&
+			      re2_repeat_braces(t, &min, &max, &end);
 
-		if (ch == '{')
-			braces = re2_repeat_braces(t, &min, &max, &end);
-		if (ch == '*' || ch == '+' || ch == '?' || braces) {
-			size_t from = t->i;
-
-			t->i = braces ? end : t->i + 1;
-			if (t->i < t->n && t->s[t->i] == '?')
-				t->i++; /* non-greedy */
-			if (braces && (min < 0 || min > 1000 || max > 1000 ||
-					      (max >= 0 && min > max)))
-				return re2_fail(t, "invalid repeat count", from,
-					end);
-			if (prev == PREV_REPEAT)
-				return re2_fail(t,
-					"invalid nested repetition operator", rep,
-					t->i);
-			if (prev == PREV_NONE)
-				return re2_fail(t,
-					"missing argument to repetition operator",
-					from, t->i);
-			if (prev == PREV_WRAP &&
-			    (error = wrap_group(t->out, atom)) < 0)
-				return error;
-			error = hush_buf_put(t->out, t->s + from, t->i - from);
-			prev = PREV_REPEAT;
-			rep = from;
-			continue;
-		}
-		was = prev;
-		was_atom = atom;
-		atom = t->out->len;
-		prev = PREV_ATOM;
-		switch (ch) {
-		case '(':
-			if (t->i + 1 < t->n && t->s[t->i + 1] == '?')
-				return re2_fail(t, "(? groups are not supported by "
-						   "hush",
-					t->i, t->i + 2);
-			t->i++;
-			depth++;
-			error = hush_buf_puts(t->out, "(?:");
-			prev = PREV_NONE;
-			break;
-		case ')':
-			if (depth == 0)
-				return re2_fail(t, "unexpected )", 0, t->n);
-			t->i++;
-			depth--;
-			error = hush_buf_putc(t->out, ')');
-			break;
-		case '|':
-			t->i++;
-			error = hush_buf_putc(t->out, '|');
-			prev = PREV_NONE;
-			break;
-		case '^':
-		case '$':
-			t->i++;
-			error = hush_buf_puts(t->out, ch == '^' ? "\\A" : "\\z");
-			prev = PREV_WRAP;
-			break;
-		case '.':
-			t->i++;
-			error = hush_buf_puts(t->out, "[^\\n]");
-			break;
-		case '[':
-			error = re2_class(t);
-			break;
-		case '\\':
-			if (t->i + 1 < t->n) {
-				char e = t->s[t->i + 1];
-
-				if (e == 'A' || e == 'b' || e == 'B' || e == 'z') {
-					t->i += 2;
-					error = hush_buf_printf(t->out, "\\%c", e);
-					prev = PREV_WRAP;
-					break;
-				}
-				if (e == 'C')
-					return re2_fail(t, "invalid escape sequence",
-						t->i, t->i + 2);
-				if (e == 'Q') {
-					/*
-					 * literal text up to \E or the end; an empty
-					 * one leaves the last node to a quantifier
-					 */
-					t->i += 2;
-					prev = was == PREV_REPEAT ? PREV_WRAP : was;
-					atom = was_atom;
-					while (t->i < t->n && error == 0 &&
-					       !(t->s[t->i] == '\\' &&
-						       t->i + 1 < t->n &&
-						       t->s[t->i + 1] == 'E')) {
-						atom = t->out->len;
-						c = re2_rune(t, &w);
-						t->i += w;
-						error = emit_rune(t->out, c);
-						prev = PREV_ATOM;
-					}
-					if (t->i < t->n)
-						t->i += 2;
-					break;
-				}
-			}
-			hush_buf_clear(&t->ranges);
-			hush_buf_clear(&t->props);
-			if ((error = re2_unicode_group(t, &found)) < 0)
-				return error;
-			if (!found && (error = re2_perl_group(t, &found)) < 0)
-				return error;
-			if (found) {
-				error = re2_emit_class(t, false);
-				break;
-			}
-			if ((error = re2_escape(t, &c)) < 0)
-				return error;
-			error = emit_rune(t->out, c);
-			break;
-		default:
-			c = re2_rune(t, &w);
-			t->i += w;
-			error = emit_rune(t->out, c);
-		}
+		if (ch == '*' || ch == '+' || ch == '?' || braces)
+			error = re2_repeat(t, braces, min, max, end);
+		else
+			error = re2_node(t);
 	}
-	if (error == 0 && depth > 0)
+	if (error == 0 && t->depth > 0)
 		return re2_fail(t, "missing closing )", 0, t->n);
 	return error;
 }
@@ -1111,7 +1131,8 @@ static int where_err(int code, const char *file, unsigned line,
 	if (line > 0 && snprintf(at, sizeof(at), ":%u", line) < 0)
 		at[0] = '\0';
 	return hush_err_set(code, "%s%s: invalid pattern '%.*s%s': %s%.*s",
-		file, at, msg_len(text_len), text, text_len > MSG_MAX ? "..." : "",
+		file, at, msg_len(text_len), text,
+		text_len > MSG_MAX ? "..." : "",
 		why, msg_len(detail_len), detail);
 }
 
@@ -1254,7 +1275,8 @@ static int add_pattern(struct dockerignore *d, const char *p, size_t n,
 			    snprintf(at, sizeof(at), ":%u", msg_line) < 0)
 				at[0] = '\0';
 			error = hush_err_set(HUSH_EPARSE,
-				"%s%s: illegal exclusion pattern: \"!\"", file, at);
+				"%s%s: illegal exclusion pattern: \"!\"", file,
+				at);
 			goto done;
 		}
 		pt.exception = true;
@@ -1341,7 +1363,8 @@ int dockerignore_parse(struct dockerignore **out, const char *file,
 		}
 		if (ll > 0 && l[ll - 1] == '\r')
 			ll--;
-		if (lineno == 1 && ll >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
+		if (lineno == 1 && ll >= 3 &&
+		    memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
 			l += 3;
 			ll -= 3;
 		}
@@ -1407,7 +1430,8 @@ int dockerignore_from_patterns(struct dockerignore **out,
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(patterns[i]);
 
-		if ((error = add_pattern(d, patterns[i], len, patterns[i], len, 0,
+		if ((error = add_pattern(d, patterns[i], len, patterns[i], len,
+			     0,
 			     API_FILE, (unsigned)(i + 1))) < 0)
 			goto done;
 	}

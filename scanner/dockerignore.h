@@ -39,8 +39,8 @@ struct regex_md;
 /* How a pattern is tested (patternmatcher compile). */
 enum dockerignore_kind {
 	DOCKERIGNORE_EXACT,  /* no wildcard: path == pattern */
-	DOCKERIGNORE_PREFIX, /* a literal, then a final double star: the path
-				starts with the literal ("abc" matches "abcdef") */
+	DOCKERIGNORE_PREFIX, /* a literal, then a final double star: the
+				path starts with the literal */
 	DOCKERIGNORE_SUFFIX, /* a leading double star, no later wildcard: the
 				path ends with the rest (see match_one) */
 	DOCKERIGNORE_REGEX,  /* everything else: an anchored RE2 expression */

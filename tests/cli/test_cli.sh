@@ -267,4 +267,93 @@ t_demo() {
 	want_out "github.pat.classic"
 }
 
+# a small context: app code, a Dockerfile, room for more
+mkctx() {
+	mkdir -p "$1/src" && echo 'print(1)' > "$1/src/app.py"
+	printf 'FROM alpine\nCOPY src/ /src/\n' > "$1/Dockerfile"
+}
+
+t_context_bad_ignore() {
+	mkctx ctx
+	printf 'src\n!\n' > ctx/.dockerignore
+	run "$hush" context --no-progress ctx; want_rc 2
+	want_err 'ctx/.dockerignore:2: illegal exclusion pattern: "!"'
+	printf '# ok\n[]a]\n' > ctx/.dockerignore
+	run "$hush" context --no-progress ctx; want_rc 2
+	want_err "ctx/.dockerignore:2: invalid pattern '[]a]'"
+	printf '[Local-Only]/\n' > ctx/.dockerignore
+	run "$hush" context --no-progress --list ctx; want_rc 2
+	want_err "ctx/.dockerignore:1:"
+	run "$hush" context a b; want_rc 2; want_err "one DIR at most"
+	run "$hush" context --no-progress missing-dir; want_rc 2; want_err "missing-dir: not a folder"
+}
+
+t_context_unreadable() {
+	mkctx ctx && mkdir ctx/locked && echo x > ctx/locked/a.txt
+	chmod 000 ctx/locked
+	chmod 755 "$box" ctx
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv >/dev/null || { echo "skip: no setpriv"; exit 0; }
+		run setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env XDG_CACHE_HOME=/nonexistent "$hush" context --no-progress ctx
+	else
+		run "$hush" context --no-progress ctx
+	fi
+	want_rc 3; want_err "ctx/locked"
+	# excluded by .dockerignore: no builder sends it, so it does not matter
+	echo locked > ctx/.dockerignore
+	chmod 644 ctx/.dockerignore
+	if [ "$(id -u)" = 0 ]; then
+		run setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env XDG_CACHE_HOME=/nonexistent "$hush" context --no-progress ctx
+	else
+		run "$hush" context --no-progress ctx
+	fi
+	want_rc 0
+}
+
+t_context_dockerfile() {
+	mkctx ctx
+	printf 'FROM alpine\nRUN echo hi \\\n  && true\nFROBNICATE now\n' > ctx/Dockerfile
+	run "$hush" context --no-progress ctx; want_rc 3
+	want_err "ctx/Dockerfile:4:"
+	# -f: fixtures for every check; the good one stays quiet
+	df=$src/corpus/context/dockerfiles
+	run "$hush" context --no-progress -f "$df/good.Dockerfile" ctx; want_rc 0
+	run "$hush" context --no-progress --format jsonl -f "$df/run_credential.Dockerfile" ctx
+	want_rc 1
+	want_out '"rule_id":"dockerfile.run_credential"'
+	want_out '"line":5,'
+	run "$hush" context --no-progress --format jsonl -f "$df/secret_arg_env.Dockerfile" ctx
+	want_rc 1; want_out '"rule_id":"dockerfile.secret_arg_env"'
+	run "$hush" context --no-progress --format jsonl -f "$df/add_url.Dockerfile" ctx
+	want_rc 1; want_out '"rule_id":"dockerfile.add_url"'
+	run "$hush" context --no-progress --format jsonl -f "$df/copy_sensitive.Dockerfile" ctx
+	want_rc 1; want_out '"rule_id":"dockerfile.copy_sensitive"'
+	grep -q "fake-pass-1234" "$box/out" && fail "a credential printed in a message"
+	run "$hush" context --no-progress -f "$df/run_credential.Dockerfile" ctx
+	grep -q "fake-pass-1234" "$box/out" && fail "a credential printed in a message"
+	return 0
+}
+
+t_context_ignore_files() {
+	mkctx ctx && printf 'K=%s\n' "$(fake_ghp)" > ctx/.env
+	# BuildKit: Dockerfile.dockerignore replaces .dockerignore
+	printf '**/.env\n' > ctx/Dockerfile.dockerignore
+	run "$hush" context --no-progress --format jsonl ctx; want_rc 1
+	want_out 'sent by the legacy builder (not BuildKit)'
+	printf '**/.env\n' > ctx/.dockerignore
+	run "$hush" context --no-progress ctx; want_rc 0
+	# the Dockerfile and .dockerignore always leave the machine, and are scanned
+	printf '**/.env\nDockerfile\n.dockerignore\n# %s\n' "$(fake_ghp)" > ctx/.dockerignore
+	rm ctx/Dockerfile.dockerignore
+	run "$hush" context --no-progress --format jsonl ctx; want_rc 1
+	want_out '"path":".dockerignore","line":4'
+	# symlinks are sent as links, never followed; a loop does not hang
+	ln -s .. ctx/src/up
+	ln -s /etc/shadow ctx/src/shadow
+	run timeout 300 "$hush" context --no-progress --list ctx; want_rc 0
+	want_out "src/up"
+}
+
 "t_$name"
