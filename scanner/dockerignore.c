@@ -1143,14 +1143,20 @@ static int where_err(int code, const char *file, unsigned line,
 static int pattern_compile(struct pattern *pt, const char *p, size_t n,
 	const char *file, unsigned line, const char *text, size_t text_len)
 {
-	struct hush_buf go = HUSH_BUF_INIT((size_t)-1 / 2);
-	struct hush_buf pc = HUSH_BUF_INIT((size_t)-1 / 2);
+	/*
+	 * n <= DOCKERIGNORE_MAX_LINE. A pattern byte grows into at most 6
+	 * bytes of RE2 (three bytes, two stars and a slash, become six), and
+	 * an RE2 byte into at most 32 bytes of PCRE2 ("\D" is two ranges of
+	 * "\x{H}-\x{H}").
+	 */
+	struct hush_buf go = HUSH_BUF_INIT(6 * n + 16);
+	struct hush_buf pc = HUSH_BUF_INIT(32 * (6 * n + 16));
 	struct re2 t;
 	int error;
 
 	memset(&t, 0, sizeof(t));
-	hush_buf_init(&t.ranges, (size_t)-1 / 2);
-	hush_buf_init(&t.props, (size_t)-1 / 2);
+	hush_buf_init(&t.ranges, 32 * (6 * n + 16));
+	hush_buf_init(&t.props, 32 * (6 * n + 16));
 	if (!glob_syntax_ok(p, n)) {
 		error = where_err(HUSH_EPARSE, file, line, text, text_len,
 			"syntax error in pattern", "", 0);
@@ -1247,16 +1253,22 @@ static int add_pattern(struct dockerignore *d, const char *p, size_t n,
 	const char *text, size_t text_len, unsigned line, const char *file,
 	unsigned msg_line)
 {
-	struct hush_buf clean = HUSH_BUF_INIT((size_t)-1 / 2);
+	struct hush_buf clean = HUSH_BUF_INIT(DOCKERIGNORE_MAX_LINE + 1);
 	struct pattern pt;
 	const char *body;
-	size_t blen;
+	size_t blen, k, m;
+	bool wild = false;
 	int error;
 
 	memset(&pt, 0, sizeof(pt));
 	trim_space(&p, &n);
 	if (n == 0)
 		return 0;
+	if (n > DOCKERIGNORE_MAX_LINE) {
+		error = where_err(HUSH_ELIMIT, file, msg_line, text, text_len,
+			"longer than 65535 bytes", "", 0);
+		goto done;
+	}
 	if (d->n >= HUSH_MAX_IGNORE_PATTERNS) {
 		error = hush_err_set(HUSH_ELIMIT, "%s: more than %u patterns "
 						  "(HUSH_MAX_IGNORE_PATTERNS)",
@@ -1294,20 +1306,15 @@ static int add_pattern(struct dockerignore *d, const char *p, size_t n,
 		error = hush_err_set(HUSH_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* fsutil: an exception with a wildcard makes it walk every folder */
+	m = pt.exception ? without_trailing_glob(body, blen) : 0;
+	for (k = 0; k < m; k++)
+		wild = wild || strchr("*[]?^\\", body[k]) != NULL;
 	if ((error = append_pattern(d, &pt)) < 0)
 		goto done;
 	memset(&pt, 0, sizeof(pt)); /* owned by d now */
-	if (!pat_at(d, d->n - 1)->exception)
-		goto done;
-	d->exceptions = true;
-	{
-		const struct pattern *q = pat_at(d, d->n - 1);
-		size_t k, m = without_trailing_glob(q->str, q->len);
-
-		for (k = 0; k < m; k++)
-			if (strchr("*[]?^\\", q->str[k]))
-				d->only_prefix_exceptions = false;
-	}
+	d->exceptions = d->exceptions || pat_at(d, d->n - 1)->exception;
+	d->only_prefix_exceptions = d->only_prefix_exceptions && !wild;
 done:
 	pattern_dispose(&pt);
 	hush_buf_dispose(&clean);
@@ -1336,8 +1343,8 @@ int dockerignore_parse(struct dockerignore **out, const char *file,
 	const char *data, size_t len)
 {
 	struct dockerignore *d = NULL;
-	struct hush_buf clean = HUSH_BUF_INIT((size_t)-1 / 2);
-	struct hush_buf line = HUSH_BUF_INIT((size_t)-1 / 2);
+	struct hush_buf clean = HUSH_BUF_INIT(DOCKERIGNORE_MAX_LINE + 1);
+	struct hush_buf line = HUSH_BUF_INIT(DOCKERIGNORE_MAX_LINE + 1);
 	size_t pos = 0;
 	unsigned lineno = 0;
 	int error;

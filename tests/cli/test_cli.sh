@@ -333,6 +333,10 @@ t_context_dockerfile() {
 	grep -q "fake-pass-1234" "$box/out" && fail "a credential printed in a message"
 	run "$hush" context --no-progress -f "$df/run_credential.Dockerfile" ctx
 	grep -q "fake-pass-1234" "$box/out" && fail "a credential printed in a message"
+	run "$hush" context --no-progress --format sarif -f "$df/run_credential.Dockerfile" ctx
+	want_rc 1
+	/usr/bin/python3 "$src/tests/cli/validate_sarif.py" "$src/tests/sarif-schema-2.1.0.json" "$box/out" ||
+		fail "context sarif does not validate"
 	return 0
 }
 
