@@ -79,6 +79,29 @@ void allow_paths_dispose(struct allow_paths *paths)
 	strlist_dispose(&paths->globs);
 }
 
+/* Whether glob g (n bytes, no trailing '/') matches path or a folder above it. */
+static bool glob_covers(const char *g, size_t n, const char *path)
+{
+	char pat[HUSH_MAX_PATH], pre[HUSH_MAX_PATH];
+	size_t i, len = strlen(path);
+
+	if (n >= sizeof(pat) || len >= sizeof(pre))
+		return false;
+	memcpy(pat, g, n);
+	pat[n] = '\0';
+	if (fnmatch(pat, path, 0) == 0)
+		return true;
+	for (i = 0; i < len; i++) {
+		if (path[i] != '/')
+			continue;
+		memcpy(pre, path, i);
+		pre[i] = '\0';
+		if (fnmatch(pat, pre, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
 bool allow_path(const struct allow_paths *paths, const char *relpath)
 {
 	size_t i;
@@ -87,12 +110,10 @@ bool allow_path(const struct allow_paths *paths, const char *relpath)
 		const char *g = paths->globs.v[i];
 		size_t n = strlen(g);
 
-		/* "dir/" and "dir" cover everything below dir */
-		if (n && g[n - 1] == '/' && strncmp(relpath, g, n) == 0)
-			return true;
-		if (strncmp(relpath, g, n) == 0 && relpath[n] == '/')
-			return true;
-		if (fnmatch(g, relpath, 0) == 0)
+		/* "dir/", "dir" and "build-*" cover everything below them */
+		while (n > 1 && g[n - 1] == '/')
+			n--;
+		if (glob_covers(g, n, relpath))
 			return true;
 	}
 	return false;

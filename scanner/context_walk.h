@@ -19,14 +19,8 @@
 #include <stdint.h>
 
 #include "dockerignore.h"
+#include "hush/limits.h"
 
-/*
- * Most entries read from one folder (they are sorted, so all are held).
- * TODO(#limits): move to include/hush/limits.h.
- */
-#ifndef HUSH_MAX_DIR_ENTRIES
-#define HUSH_MAX_DIR_ENTRIES 1000000u
-#endif
 
 enum context_entry_type {
 	CONTEXT_ENTRY_FILE,

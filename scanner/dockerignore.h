@@ -17,17 +17,10 @@
 #include <stddef.h>
 
 #include "hush/buf.h"
+#include "hush/limits.h"
 
 struct dockerignore;
 struct regex_md;
-
-/*
- * Most patterns in one matcher. A real .dockerignore has tens; this bounds
- * the memory of a hostile one. TODO(#limits): move to include/hush/limits.h.
- */
-#ifndef HUSH_MAX_IGNORE_PATTERNS
-#define HUSH_MAX_IGNORE_PATTERNS 100000u
-#endif
 
 /*
  * Longest line of an ignore file: Go's bufio.Scanner stops with "token too

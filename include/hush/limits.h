@@ -152,4 +152,14 @@
 #define HUSH_MAX_DOCKERFILE_ISSUES 10000u
 #endif
 
+/* Most patterns in one .dockerignore: real ones have tens. */
+#ifndef HUSH_MAX_IGNORE_PATTERNS
+#define HUSH_MAX_IGNORE_PATTERNS 100000u
+#endif
+
+/* Most entries read from one folder of a build context (sorted, so held). */
+#ifndef HUSH_MAX_DIR_ENTRIES
+#define HUSH_MAX_DIR_ENTRIES 1000000u
+#endif
+
 #endif

@@ -17,7 +17,7 @@ static void paths_and_fps(void)
 	T_ASSERT(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/.hushignore", dir);
 	T_ASSERT((f = fopen(path, "w")) != NULL);
-	fputs("# fixtures\ncorpus/\n/tests\n*.pem\n"
+	fputs("# fixtures\ncorpus/\n/tests\n*.pem\nbuild-*/\n"
 	      "fingerprint:ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n"
 	      "0000000000000000000000000000000000000000000000000000000000000001\n",
 		f);
@@ -29,6 +29,8 @@ static void paths_and_fps(void)
 	T_ASSERT(allow_path(&ap, "tests/x.c"));
 	T_ASSERT(allow_path(&ap, "deep/key.pem"));
 	T_ASSERT(!allow_path(&ap, "src/main.c"));
+	T_ASSERT(allow_path(&ap, "build-sanitize/scanner/rules_embedded.c"));
+	T_ASSERT(!allow_path(&ap, "build/x"));
 	T_ASSERT(!allow_path(&ap, "corpusx/a"));
 	T_ASSERT(allow_fps_has(&fps,
 		"abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"));
