@@ -6,6 +6,7 @@
  * spec/build-context-and-images.md 1 and 5.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,20 +121,54 @@ static const char *builders(bool bk, bool legacy)
 		  : "the legacy builder (not BuildKit)";
 }
 
+/*
+ * Why no line kept relpath out: an exception let it back in, or a pattern
+ * aimed at it does not float (".env" matches only at the root).
+ */
+static int why_sent(struct hush_buf *msg, const struct dockerignore *d,
+	int which, const char *relpath)
+{
+	const char *base = strrchr(relpath, '/');
+	size_t i;
+
+	if (!d)
+		return hush_buf_puts(msg, "there is no .dockerignore");
+	if (which >= 0 && dockerignore_pattern_is_exception(d, (size_t)which))
+		return hush_buf_printf(msg, "%s:%u: '%s' lets it back in",
+			dockerignore_file(d),
+			dockerignore_pattern_line(d, (size_t)which),
+			dockerignore_pattern_text(d, (size_t)which));
+	for (i = 0; base && i < dockerignore_count(d); i++) {
+		const char *p = dockerignore_pattern_string(d, i);
+
+		if (!dockerignore_pattern_is_exception(d, i) && !strchr(p, '/') &&
+		    fnmatch(p, base + 1, 0) == 0)
+			return hush_buf_printf(msg, "%s:%u: '%s' matches only at the "
+						    "root (patterns do not float)",
+				dockerignore_file(d), dockerignore_pattern_line(d, i),
+				dockerignore_pattern_text(d, i));
+	}
+	return hush_buf_puts(msg, "no .dockerignore line excludes it");
+}
+
 static int sensitive_finding(struct ctx *x, const struct sensitive_kind *k,
-	const char *relpath, bool bk, bool legacy)
+	const char *relpath, const struct context_entry *e)
 {
 	struct hush_buf sug = HUSH_BUF_INIT(HUSH_MAX_PATH * 2);
 	struct hush_buf msg = HUSH_BUF_INIT(HUSH_MAX_PATH * 4);
+	const struct dockerignore *d = e->sent_buildkit ? x->bk : x->legacy;
+	int which = e->sent_buildkit ? e->which_buildkit : e->which_legacy;
 	int error;
 
 	x->sensitive++;
 	if ((error = sensitive_suggest(&sug, k, relpath)) < 0)
 		goto done;
-	if ((error = hush_buf_printf(&msg, "%s%s is sent by %s; no .dockerignore "
-					   "line excludes it; add: %s",
-		     relpath, k->is_dir ? "/" : "", builders(bk, legacy),
-		     sug.ptr)) < 0)
+	/* the folder of a file below it: the file's verdict speaks for it */
+	if ((error = hush_buf_printf(&msg, "%s%s is sent by %s; ", relpath,
+		     k->is_dir ? "/" : "",
+		     builders(e->sent_buildkit, e->sent_legacy))) < 0 ||
+	    (error = why_sent(&msg, d, which, relpath)) < 0 ||
+	    (error = hush_buf_printf(&msg, "; add: %s", sug.ptr)) < 0)
 		goto done;
 	error = add_finding(x, k->id, relpath, relpath, 1, msg.ptr);
 done:
@@ -328,8 +363,7 @@ static int on_entry(const struct context_entry *e, void *payload)
 				? "BuildKit reads the Dockerfile's own ignore file"
 				: "the builders prune excluded folders differently");
 	if ((k = sensitive_match(e->path, e->type == CONTEXT_ENTRY_DIR)) != NULL) {
-		if ((error = sensitive_finding(x, k, e->path, e->sent_buildkit,
-			     e->sent_legacy)) < 0)
+		if ((error = sensitive_finding(x, k, e->path, e)) < 0)
 			return error;
 	} else if ((k = sensitive_match_parent(e->path, &dlen)) != NULL) {
 		/* one finding per sensitive folder, at its first file sent */
@@ -342,8 +376,7 @@ static int on_entry(const struct context_entry *e, void *payload)
 				return hush_err_set(HUSH_ENOMEM, "out of memory");
 			free(x->last_sensitive_dir);
 			x->last_sensitive_dir = d;
-			if ((error = sensitive_finding(x, k, d, e->sent_buildkit,
-				     e->sent_legacy)) < 0)
+			if ((error = sensitive_finding(x, k, d, e)) < 0)
 				return error;
 		}
 	}

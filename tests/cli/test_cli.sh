@@ -353,6 +353,14 @@ t_context_ignore_files() {
 	rm ctx/Dockerfile.dockerignore
 	run "$hush" context --no-progress --format jsonl ctx; want_rc 1
 	want_out '"path":".dockerignore","line":4'
+	# why a sensitive file got in: a pattern that does not float, an exception
+	mkdir -p ctx/config && echo A=1 > ctx/config/.env && echo A=1 > ctx/.env.local
+	printf '.env\n.env.*\n!.env.local\n' > ctx/.dockerignore
+	run "$hush" context --no-progress ctx; want_rc 1
+	want_out "ctx/.dockerignore:1: '.env' matches only at the root (patterns do not float); add: **/.env"
+	want_out "ctx/.dockerignore:3: '!.env.local' lets it back in; add: **/.env.local"
+	rm -r ctx/config ctx/.env.local
+	printf '**/.env\nDockerfile\n.dockerignore\n' > ctx/.dockerignore
 	# symlinks are sent as links, never followed; a loop does not hang
 	ln -s .. ctx/src/up
 	ln -s /etc/shadow ctx/src/shadow
