@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # checksrc.sh [SRC] - the house rules a grep can check (STYLE.md 6, curl's
-# checksrc idea): banned functions, getenv and stdout printing only where
-# they belong, each third-party header in one file only. Exit 1 on a breach.
+# checksrc idea): banned functions; getenv and stdout printing only where
+# they belong; each third-party header in one file per binary, none in
+# core/. Exit 1 on a breach.
 set -u
 cd "${1:-$(dirname "$0")/..}" || exit 2
 status=0
-files=$(find core scanner include -name '*.[ch]' 2>/dev/null | sort)
+files=$(find core scanner injector include -name '*.[ch]' 2>/dev/null | sort)
 
 breach() { echo "checksrc: $*" >&2; status=1; }
 
@@ -33,9 +34,21 @@ for f in $files; do
 	[ -z "$l" ] || breach "$f: snprintf result ignored (check for truncation): $l"
 done
 
-# each third-party header is included by one file only
-for h in hs.h pcre2.h yaml.h sodium.h cjson/cJSON.h git2.h archive.h curl/curl.h openssl/; do
-	n=$(grep -lE "#include <$h" $files | wc -l)
-	[ "$n" -le 1 ] || breach "<$h> is included by $n files: $(grep -lE "#include <$h" $files | tr '\n' ' ')"
+# each third-party header is included by one file of each binary: both
+# binaries use libsodium and cJSON, and core/ has no third-party dependency,
+# so scanner/ and injector/ each have their own boundary file
+for dir in core scanner injector include; do
+	[ -d "$dir" ] || continue
+	dfiles=$(find "$dir" -name '*.[ch]' | sort)
+	for h in hs.h pcre2.h yaml.h sodium.h cjson/cJSON.h git2.h archive.h curl/curl.h openssl/; do
+		# shellcheck disable=SC2086
+		n=$(grep -lE "#include <$h" $dfiles | wc -l)
+		[ "$n" -le 1 ] || breach "<$h> is included by $n files in $dir/: $(grep -lE "#include <$h" $dfiles | tr '\n' ' ')"
+	done
 done
+# core/ and include/ depend on no third-party library
+# shellcheck disable=SC2086
+hits=$(grep -nE '#include <(hs|pcre2|yaml|sodium|git2|archive)\.h>|#include <(cjson|curl|openssl)/' $(find core include -name '*.[ch]'))
+[ -z "$hits" ] || breach "third-party header in core/ or include/:
+$hits"
 exit $status

@@ -162,4 +162,23 @@
 #define HUSH_MAX_DIR_ENTRIES 1000000u
 #endif
 
+/*
+ * age files (hush-inject): the largest encrypted file decrypted in memory
+ * (sops data keys are tiny; whole sops binary files are the big case), the
+ * most stanzas in one header (age writes one per recipient), the largest
+ * identity file (age's own limit) and the most identities in it.
+ */
+#ifndef HUSH_MAX_AGE_FILE
+#define HUSH_MAX_AGE_FILE (64u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_AGE_STANZAS
+#define HUSH_MAX_AGE_STANZAS 1024u
+#endif
+#ifndef HUSH_MAX_AGE_KEYS_FILE
+#define HUSH_MAX_AGE_KEYS_FILE (16u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_AGE_IDENTITIES
+#define HUSH_MAX_AGE_IDENTITIES 4096u
+#endif
+
 #endif
