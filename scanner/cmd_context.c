@@ -83,7 +83,7 @@ static int add_checks(struct rules *rs)
  * does not move with line numbers (a path, an ARG name, a redacted value).
  */
 static int add_finding(struct ctx *x, const char *id, const char *subject,
-	const char *path, size_t line, const char *message)
+	const char *path, size_t line, const char *message, int severity)
 {
 	const struct rule *r = rules_find(x->rules, id);
 	struct finding f;
@@ -94,6 +94,8 @@ static int add_finding(struct ctx *x, const char *id, const char *subject,
 	HUSH_ASSERT(r != NULL);
 	memset(&f, 0, sizeof(f));
 	f.rule = r;
+	f.has_severity = severity >= 0 && severity != (int)r->severity;
+	f.severity = severity;
 	f.line = line ? line : 1;
 	f.column = 1;
 	parts[0] = r->id;
@@ -170,7 +172,7 @@ static int sensitive_finding(struct ctx *x, const struct sensitive_kind *k,
 	    (error = why_sent(&msg, d, which, relpath)) < 0 ||
 	    (error = hush_buf_printf(&msg, "; add: %s", sug.ptr)) < 0)
 		goto done;
-	error = add_finding(x, k->id, relpath, relpath, 1, msg.ptr);
+	error = add_finding(x, k->id, relpath, relpath, 1, msg.ptr, -1);
 done:
 	hush_buf_dispose(&sug);
 	hush_buf_dispose(&msg);
@@ -307,7 +309,7 @@ static int check_dockerfile(struct ctx *x)
 			     is->subject ? is->subject : "")) == 0)
 			error = add_finding(x, is->check, subj.ptr,
 				x->df_rel ? x->df_rel : x->df_path, is->line,
-				is->message);
+				is->message, (int)is->severity);
 		hush_buf_dispose(&subj);
 	}
 done:

@@ -18,6 +18,8 @@ struct finding {
 	char *secret;         /* owned, NUL-terminated; NULL for a check */
 	size_t secret_len;
 	char *message;        /* owned; what a check found, NULL for a secret */
+	bool has_severity;    /* severity overrides the rule's */
+	int severity;         /* an enum rule_severity */
 	char fingerprint[65]; /* hex sha256(rule id, NUL, secret or subject) */
 	char secret_sha256[65];
 	char *path;           /* owned; the place as the user named it */

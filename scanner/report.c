@@ -187,9 +187,16 @@ static void shown_secret(char *buf, size_t cap, const struct finding *f,
 	}
 }
 
-static const char *sev_color(const struct rule *r)
+/* A check may rate one finding above or below its rule's default. */
+static enum rule_severity sev_of(const struct finding *f)
 {
-	switch (r->severity) {
+	return f->has_severity ? (enum rule_severity)f->severity
+			       : f->rule->severity;
+}
+
+static const char *sev_color(enum rule_severity sev)
+{
+	switch (sev) {
 	case RULE_SEV_CRITICAL:
 		return "\033[1;31m";
 	case RULE_SEV_HIGH:
@@ -231,8 +238,8 @@ static void write_text(FILE *o, const struct group *g, size_t ng,
 		size_t n;
 
 		fprintf(o, "%s%s:%zu:%zu%s: %s%s%s [%s] %s\n", bold, f->path, f->line,
-			f->column, reset, opts->color ? sev_color(r) : "", r->id,
-			reset, rules_severity_name(r->severity), r->name);
+			f->column, reset, opts->color ? sev_color(sev_of(f)) : "",
+			r->id, reset, rules_severity_name(sev_of(f)), r->name);
 		if (f->message) {
 			fprintf(o, "    %s\n", f->message);
 			fprintf(o, "    fingerprint %s\n", f->fingerprint);
@@ -293,7 +300,7 @@ static void json_group(FILE *o, const struct group *g,
 	fputs(",\"rule_name\":", o);
 	json_cstr(o, r->name);
 	fprintf(o, ",\"severity\":\"%s\",\"confidence\":",
-		rules_severity_name(r->severity));
+		rules_severity_name(sev_of(f)));
 	json_cstr(o, r->confidence);
 	fprintf(o, ",\"fingerprint\":\"%s\"", f->fingerprint);
 	if (f->message) {
@@ -443,7 +450,7 @@ static void sarif_result(FILE *o, const struct finding *f, size_t ri,
 	fputs(first ? "\n{\"ruleId\":" : ",\n{\"ruleId\":", o);
 	json_cstr(o, r->id);
 	fprintf(o, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":",
-		ri, sarif_level(r->severity));
+		ri, sarif_level(sev_of(f)));
 	if (f->message) {
 		if (hush_buf_printf(&m, "%s: %s", r->name, f->message) < 0)
 			hush_buf_init(&m, 0);
@@ -467,7 +474,7 @@ static void sarif_result(FILE *o, const struct finding *f, size_t ri,
 		f->fingerprint);
 	fprintf(o, "\"properties\":{\"fingerprint\":\"%s\",\"severity\":\"%s\","
 		   "\"occurrences\":%zu%s}}",
-		f->fingerprint, rules_severity_name(r->severity), count,
+		f->fingerprint, rules_severity_name(sev_of(f)), count,
 		f->decoded ? ",\"decoded\":\"base64\"" : "");
 }
 
