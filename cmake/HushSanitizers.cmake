@@ -5,3 +5,7 @@ if(HUSH_SANITIZE)
 		-fno-sanitize-recover=all)
 	add_link_options(-fsanitize=${HUSH_SANITIZE})
 endif()
+# -DHUSH_FUZZ=ON: every object gets libFuzzer's coverage hooks.
+if(HUSH_FUZZ)
+	add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

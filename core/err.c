@@ -10,6 +10,7 @@
 
 static _Thread_local char err_msg[1024];
 
+static void vset(const char *fmt, va_list ap) HUSH_VPRINTF(1);
 static void vset(const char *fmt, va_list ap)
 {
 	int n = vsnprintf(err_msg, sizeof(err_msg), fmt, ap);

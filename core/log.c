@@ -20,6 +20,8 @@ enum hush_log_level hush_log_level_get(void)
 }
 
 static void vlog(const char *kind, const char *fmt, va_list ap)
+	HUSH_VPRINTF(2);
+static void vlog(const char *kind, const char *fmt, va_list ap)
 {
 	/* one fprintf per line so that lines from threads do not interleave */
 	char line[2048];

@@ -32,7 +32,8 @@ int hush_buf_put(struct hush_buf *b, const void *data, size_t len);
 int hush_buf_puts(struct hush_buf *b, const char *s);
 int hush_buf_putc(struct hush_buf *b, char c);
 int hush_buf_printf(struct hush_buf *b, const char *fmt, ...) HUSH_PRINTF(2, 3);
-int hush_buf_vprintf(struct hush_buf *b, const char *fmt, va_list ap);
+int hush_buf_vprintf(struct hush_buf *b, const char *fmt, va_list ap)
+	HUSH_VPRINTF(2);
 /**
  * Take the content; the caller owns it and frees it with free(). The buffer
  * is left empty. Returns "" (still owned by the caller) for an empty buffer,

@@ -20,6 +20,8 @@ enum hush_err {
 #else
 #define HUSH_PRINTF(a, b)
 #endif
+/* for functions that take a va_list: HUSH_VPRINTF(n) with n the format's */
+#define HUSH_VPRINTF(a) HUSH_PRINTF(a, 0)
 
 /**
  * Set the calling thread's error message.
