@@ -9,18 +9,26 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
 	-DHUSH_FUZZ=ON -DHUSH_SANITIZE=address,undefined -DHUSH_BUILD_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_age fuzz_dockerignore \
-	fuzz_dockerfile fuzz_rules >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_age fuzz_sops \
+	fuzz_dockerignore fuzz_dockerfile fuzz_rules >/dev/null
 seeds=build-fuzz/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/age" "$seeds/dockerignore" "$seeds/dockerfile" "$seeds/rules"
+mkdir -p "$seeds/age" "$seeds/sops" "$seeds/dockerignore" "$seeds/dockerfile" \
+	"$seeds/rules"
 cp corpus/injector/age/*.age corpus/injector/age/cctv-testdata/* "$seeds/age/" 2>/dev/null || true
+# the first byte picks the format: odd JSON, even YAML
+for f in corpus/injector/sops/*.yaml corpus/injector/sops/*/*.yaml; do
+	[ -f "$f" ] && { printf 'b'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
+done
+for f in corpus/injector/sops/*.json corpus/injector/sops/*/*.json; do
+	[ -f "$f" ] && { printf 'a'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
+done
 cp corpus/context/guarded/.dockerignore "$seeds/dockerignore/guarded"
 cp corpus/context/dockerfiles/* "$seeds/dockerfile/"
 cp patterns/*.yaml "$seeds/rules/"
 export HUSH_FUZZ_AGE_KEY="$PWD/corpus/injector/age/key1.txt"
 status=0
-for t in age dockerignore dockerfile rules; do
+for t in age sops dockerignore dockerfile rules; do
 	echo "fuzz: fuzz_$t for ${secs}s"
 	(cd build-fuzz && ./fuzz_$t -max_total_time="$secs" -max_len=65536 \
 		-print_final_stats=1 "seeds/$t" 2>&1 | tail -n 4) || status=1

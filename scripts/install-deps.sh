@@ -5,7 +5,7 @@ set -eu
 
 pkgs="build-essential cmake pkg-config git ca-certificates python3
 python3-jsonschema libhyperscan-dev libpcre2-dev libyaml-dev libsodium-dev
-libcjson-dev ripgrep time age zlib1g-dev"
+libcjson-dev ripgrep time age zlib1g-dev libssl-dev"
 
 missing=""
 for p in $pkgs; do

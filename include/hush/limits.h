@@ -181,4 +181,33 @@
 #define HUSH_MAX_AGE_IDENTITIES 4096u
 #endif
 
+/*
+ * sops files (hush-inject): the largest sops file loaded (sops itself reads
+ * whole files into memory; real ones are kilobytes), the deepest nesting of
+ * maps and lists (also bounds recursion), the most tree nodes, the longest
+ * mapping key and key path (the AAD), the largest IV accepted (sops writes
+ * 32 bytes) and the largest decoded value.
+ */
+#ifndef HUSH_MAX_SOPS_FILE
+#define HUSH_MAX_SOPS_FILE (64u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_SOPS_DEPTH
+#define HUSH_MAX_SOPS_DEPTH 64u
+#endif
+#ifndef HUSH_MAX_SOPS_NODES
+#define HUSH_MAX_SOPS_NODES 1000000u
+#endif
+#ifndef HUSH_MAX_SOPS_KEY
+#define HUSH_MAX_SOPS_KEY 4096u
+#endif
+#ifndef HUSH_MAX_SOPS_PATH
+#define HUSH_MAX_SOPS_PATH (64u * 1024)
+#endif
+#ifndef HUSH_MAX_SOPS_IV
+#define HUSH_MAX_SOPS_IV 64u
+#endif
+#ifndef HUSH_MAX_SOPS_VALUE
+#define HUSH_MAX_SOPS_VALUE (64u * 1024 * 1024)
+#endif
+
 #endif

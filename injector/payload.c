@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * payload.c - read-only JSON on cJSON; the only injector file that includes
+ * <cjson/cJSON.h>. cJSON's hooks take malloc/free only, so each block keeps
+ * its size in a header and the free hook wipes the block before releasing
+ * it: decrypted JSON text never lingers in freed heap memory.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "hush/err.h"
+#include "hush/limits.h"
+#include "payload.h"
+#include "seal.h"
+
+/* The size header keeps the alignment malloc promises. */
+union hdr {
+	size_t size;
+	max_align_t align;
+};
+
+struct payload_json {
+	cJSON *root;
+};
+
+static void *wipe_malloc(size_t size)
+{
+	union hdr *h;
+
+	if (size > SIZE_MAX - sizeof(*h))
+		return NULL;
+	h = malloc(sizeof(*h) + size);
+	if (h == NULL)
+		return NULL;
+	h->size = size;
+	return h + 1;
+}
+
+static void wipe_free(void *p)
+{
+	union hdr *h;
+
+	if (p == NULL)
+		return;
+	h = (union hdr *)p - 1;
+	seal_wipe(h, sizeof(*h) + h->size);
+	free(h);
+}
+
+static void hooks_init(void)
+{
+	static bool done;
+	cJSON_Hooks hooks = { wipe_malloc, wipe_free };
+
+	/* idempotent; the injector parses JSON on one thread */
+	if (!done) {
+		cJSON_InitHooks(&hooks);
+		done = true;
+	}
+}
+
+/* Reject repeated object keys and nesting past the limit. */
+static int check_tree(const char *name, const cJSON *n, size_t depth)
+{
+	const cJSON *c, *d;
+	int error;
+
+	if (depth > HUSH_MAX_SOPS_DEPTH)
+		return hush_err_set(HUSH_ELIMIT,
+			"%s: JSON nested deeper than %u (HUSH_MAX_SOPS_DEPTH)",
+			name, (unsigned)HUSH_MAX_SOPS_DEPTH);
+	for (c = n->child; c != NULL; c = c->next) {
+		if (cJSON_IsObject(n)) {
+			for (d = n->child; d != c; d = d->next) {
+				if (strcmp(d->string, c->string) == 0)
+					return hush_err_set(HUSH_EPARSE,
+						"%s: duplicate JSON key \"%s\"",
+						name, c->string);
+			}
+		}
+		if ((error = check_tree(name, c, depth + 1)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+int payload_json_parse(struct payload_json **out, const char *name,
+	const unsigned char *data, size_t len)
+{
+	struct payload_json *doc = NULL;
+	const char *end = NULL;
+	int error = HUSH_EPARSE;
+
+	*out = NULL;
+	hooks_init();
+	if (len > HUSH_MAX_SOPS_FILE) {
+		error = hush_err_set(HUSH_ELIMIT,
+			"%s: larger than %u bytes (HUSH_MAX_SOPS_FILE)", name,
+			(unsigned)HUSH_MAX_SOPS_FILE);
+		goto done;
+	}
+	if (memchr(data, '\0', len) != NULL) {
+		hush_err_set(HUSH_EPARSE, "%s: NUL byte in JSON text", name);
+		goto done;
+	}
+	doc = calloc(1, sizeof(*doc));
+	if (doc == NULL) {
+		error = hush_err_set(HUSH_ENOMEM, "%s: out of memory", name);
+		goto done;
+	}
+	doc->root = cJSON_ParseWithLengthOpts((const char *)data, len, &end,
+		false);
+	if (doc->root == NULL) {
+		hush_err_set(HUSH_EPARSE, "%s: invalid JSON near byte %zu",
+			name, end != NULL && end >= (const char *)data ?
+				(size_t)(end - (const char *)data) : (size_t)0);
+		goto done;
+	}
+	for (; end < (const char *)data + len; end++) {
+		if (*end != ' ' && *end != '\t' && *end != '\n' &&
+		    *end != '\r') {
+			hush_err_set(HUSH_EPARSE,
+				"%s: trailing data after the JSON value", name);
+			goto done;
+		}
+	}
+	if ((error = check_tree(name, doc->root, 0)) < 0)
+		goto done;
+	*out = doc;
+	doc = NULL;
+	error = 0;
+done:
+	payload_json_free(doc);
+	return error;
+}
+
+void payload_json_free(struct payload_json *doc)
+{
+	if (doc == NULL)
+		return;
+	cJSON_Delete(doc->root);
+	free(doc);
+}
+
+const struct payload_node *payload_json_root(const struct payload_json *doc)
+{
+	return (const struct payload_node *)doc->root;
+}
+
+enum payload_kind payload_node_kind(const struct payload_node *n)
+{
+	const cJSON *j = (const cJSON *)n;
+
+	if (cJSON_IsBool(j))
+		return PAYLOAD_BOOL;
+	if (cJSON_IsNumber(j))
+		return PAYLOAD_NUMBER;
+	if (cJSON_IsString(j))
+		return PAYLOAD_STRING;
+	if (cJSON_IsArray(j))
+		return PAYLOAD_ARRAY;
+	if (cJSON_IsObject(j))
+		return PAYLOAD_OBJECT;
+	return PAYLOAD_NULL;
+}
+
+const struct payload_node *payload_node_first(const struct payload_node *n)
+{
+	const cJSON *j = (const cJSON *)n;
+
+	if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+		return NULL;
+	return (const struct payload_node *)j->child;
+}
+
+const struct payload_node *payload_node_next(const struct payload_node *n)
+{
+	return (const struct payload_node *)((const cJSON *)n)->next;
+}
+
+const char *payload_node_key(const struct payload_node *n)
+{
+	return ((const cJSON *)n)->string;
+}
+
+const struct payload_node *payload_node_get(const struct payload_node *n,
+	const char *key)
+{
+	const cJSON *c;
+
+	if (!cJSON_IsObject((const cJSON *)n))
+		return NULL;
+	for (c = ((const cJSON *)n)->child; c != NULL; c = c->next) {
+		if (strcmp(c->string, key) == 0)
+			return (const struct payload_node *)c;
+	}
+	return NULL;
+}
+
+const char *payload_node_string(const struct payload_node *n)
+{
+	const cJSON *j = (const cJSON *)n;
+
+	return cJSON_IsString(j) ? j->valuestring : NULL;
+}
+
+double payload_node_number(const struct payload_node *n)
+{
+	const cJSON *j = (const cJSON *)n;
+
+	return cJSON_IsNumber(j) ? j->valuedouble : 0.0;
+}
+
+bool payload_node_bool(const struct payload_node *n)
+{
+	return cJSON_IsTrue((const cJSON *)n) != 0;
+}

@@ -1,0 +1,1768 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sops.c - sops files, decryption side (sops-and-age.md Part B): stores
+ * (YAML on libyaml, JSON and binary through payload.h), metadata, data key
+ * recovery through age.h, ENC[...] values through aesgcm.h, and the MAC.
+ * The only file that includes <yaml.h>. Every decrypted value is built into
+ * a fresh tree that is wiped whole when anything fails.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "hush/buf.h"
+#include "hush/err.h"
+#include "hush/limits.h"
+#include "aesgcm.h"
+#include "payload.h"
+#include "sops.h"
+
+#define ENC_PREFIX "ENC[AES256_GCM,data:"
+#define MAC_HEX_LEN (2u * AESGCM_SHA512_BYTES)
+#define FLOAT_BUF 400u /* %f of DBL_MAX has 309 digits before the point */
+
+enum selector {
+	SEL_UNENCRYPTED_SUFFIX,
+	SEL_ENCRYPTED_SUFFIX,
+	SEL_UNENCRYPTED_REGEX,
+	SEL_ENCRYPTED_REGEX,
+	SEL_UNENCRYPTED_COMMENT_REGEX,
+	SEL_ENCRYPTED_COMMENT_REGEX,
+	SEL_COUNT,
+};
+
+static const char *const selector_names[SEL_COUNT] = {
+	"unencrypted_suffix", "encrypted_suffix", "unencrypted_regex",
+	"encrypted_regex", "unencrypted_comment_regex",
+	"encrypted_comment_regex",
+};
+
+struct sops_file {
+	char *name;
+	enum sops_format format;
+	struct sops_node *docs;  /* SOPS_MAP roots chained through next */
+	size_t ndocs;
+	struct sops_node *meta;  /* the `sops` map, unlinked from doc 0 */
+	const char *lastmodified;
+	char mac_aad[40];        /* lastmodified as Go time.RFC3339 */
+	const struct sops_node *mac; /* NULL: the file has no MAC */
+	enum selector sel;
+	const char *sel_value;
+	regex_t re;
+	bool has_re;
+	bool mac_only_encrypted;
+};
+
+struct sops_tree {
+	enum sops_format format;
+	struct sops_node *docs;
+	size_t ndocs;
+	bool mac_ok;
+};
+
+/* The state of one decryption walk. */
+struct dctx {
+	const struct sops_file *f;
+	const unsigned char *key;
+	struct hush_buf path;    /* the AAD of the current position */
+	const char *comp[HUSH_MAX_SOPS_DEPTH + 2];
+	size_t ncomp;
+	struct aesgcm_sha512 *h;
+};
+
+/* ---- nodes ---- */
+
+static void node_free(struct sops_node *n)
+{
+	struct sops_node *next;
+
+	for (; n != NULL; n = next) {
+		next = n->next;
+		node_free(n->child);
+		free(n->key);
+		if (n->raw != NULL) {
+			seal_wipe(n->raw, n->raw_len);
+			free(n->raw);
+		}
+		secret_free(n->value);
+		free(n);
+	}
+}
+
+static int node_new(struct sops_node **out, const char *name,
+	enum sops_kind kind)
+{
+	*out = calloc(1, sizeof(**out));
+	if (*out == NULL)
+		return hush_err_set(HUSH_ENOMEM, "%s: out of memory", name);
+	(*out)->kind = kind;
+	return 0;
+}
+
+static int dup_text(char **out, const char *name, const char *s, size_t len)
+{
+	*out = malloc(len + 1);
+	if (*out == NULL)
+		return hush_err_set(HUSH_ENOMEM, "%s: out of memory", name);
+	memcpy(*out, s, len);
+	(*out)[len] = '\0';
+	return 0;
+}
+
+/* Append c to the children of parent, tail known. */
+static void node_append(struct sops_node *parent, struct sops_node **tail,
+	struct sops_node *c)
+{
+	if (*tail == NULL)
+		parent->child = c;
+	else
+		(*tail)->next = c;
+	*tail = c;
+}
+
+static const struct sops_node *map_get(const struct sops_node *map,
+	const char *key)
+{
+	const struct sops_node *c;
+
+	if (map == NULL || map->kind != SOPS_MAP)
+		return NULL;
+	for (c = map->child; c != NULL; c = c->next) {
+		if (strcmp(c->key, key) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* ---- number and time formatting the Go way ---- */
+
+/*
+ * Go strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read
+ * back as v, written without an exponent. out has FLOAT_BUF bytes.
+ */
+static void format_go_float(char *out, double v)
+{
+	char e[40], digits[24];
+	size_t nd = 0, o = 0, i;
+	int prec, exp10 = 0;
+	const char *p;
+
+	if (isnan(v)) {
+		memcpy(out, "NaN", 4);
+		return;
+	}
+	if (isinf(v)) {
+		memcpy(out, v > 0 ? "+Inf" : "-Inf", 5);
+		return;
+	}
+	for (prec = 0; prec < 17; prec++) {
+		if (snprintf(e, sizeof(e), "%.*e", prec, v) < 0)
+			continue;
+		if (strtod(e, NULL) == v)
+			break;
+	}
+	p = e;
+	if (*p == '-') {
+		out[o++] = '-';
+		p++;
+	}
+	for (; *p != 'e' && *p != '\0'; p++) {
+		if (*p != '.' && nd < sizeof(digits))
+			digits[nd++] = *p;
+	}
+	if (*p == 'e')
+		exp10 = (int)strtol(p + 1, NULL, 10);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (exp10 >= 0) {
+		for (i = 0; i <= (size_t)exp10 || i < nd; i++) {
+			if (i == (size_t)exp10 + 1)
+				out[o++] = '.';
+			out[o++] = i < nd ? digits[i] : '0';
+		}
+	} else {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (i = 1; i < (size_t)-exp10; i++)
+			out[o++] = '0';
+		for (i = 0; i < nd; i++)
+			out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	seal_wipe(e, sizeof(e));
+	seal_wipe(digits, sizeof(digits));
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Strict RFC 3339 (Go time.RFC3339 parsing): "YYYY-MM-DDTHH:MM:SS", an
+ * optional fraction, then "Z" or "+hh:mm"/"-hh:mm". Writes the Go
+ * time.RFC3339 form (fraction dropped, zero offset as Z) to out (40 bytes)
+ * when out is not NULL.
+ */
+static bool rfc3339_norm(char *out, const char *s, size_t len)
+{
+	size_t i = 19, frac_end;
+
+	if (len < 20 || !all_digits(s, 4) || s[4] != '-' ||
+	    !all_digits(s + 5, 2) || s[7] != '-' || !all_digits(s + 8, 2) ||
+	    s[10] != 'T' || !all_digits(s + 11, 2) || s[13] != ':' ||
+	    !all_digits(s + 14, 2) || s[16] != ':' || !all_digits(s + 17, 2))
+		return false;
+	if (s[i] == '.') {
+		frac_end = i + 1;
+		while (frac_end < len && s[frac_end] >= '0' &&
+		       s[frac_end] <= '9')
+			frac_end++;
+		if (frac_end == i + 1)
+			return false;
+		i = frac_end;
+	}
+	if (len - i == 1 && s[i] == 'Z') {
+		if (out != NULL) {
+			memcpy(out, s, 19);
+			memcpy(out + 19, "Z", 2);
+		}
+		return true;
+	}
+	if (len - i != 6 || (s[i] != '+' && s[i] != '-') ||
+	    !all_digits(s + i + 1, 2) || s[i + 3] != ':' ||
+	    !all_digits(s + i + 4, 2))
+		return false;
+	if (out != NULL) {
+		memcpy(out, s, 19);
+		if (memcmp(s + i + 1, "00:00", 5) == 0) {
+			memcpy(out + 19, "Z", 2);
+		} else {
+			memcpy(out + 19, s + i, 6);
+			out[25] = '\0';
+		}
+	}
+	return true;
+}
+
+/* ---- YAML scalars, resolved as go-yaml v3 does into interface{} ---- */
+
+static bool is_one_of(const char *s, const char *const *set)
+{
+	for (; *set != NULL; set++) {
+		if (strcmp(s, *set) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const char *const yaml_nulls[] = { "", "~", "null", "Null", "NULL",
+	NULL };
+static const char *const yaml_trues[] = { "true", "True", "TRUE", NULL };
+static const char *const yaml_falses[] = { "false", "False", "FALSE", NULL };
+
+/* yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
+static bool yaml_style_float(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	if (*s == '.') {
+		s++;
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			n++;
+		}
+		if (n == 0)
+			return false;
+	} else {
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			n++;
+		}
+		if (n == 0)
+			return false;
+		if (*s == '.') {
+			s++;
+			while (*s >= '0' && *s <= '9')
+				s++;
+		}
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		n = 0;
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			n++;
+		}
+		if (n == 0)
+			return false;
+	}
+	return *s == '\0';
+}
+
+/* Go strconv.ParseInt(s, 0, 64) on s without underscores. */
+static bool go_parse_int(long long *out, const char *s)
+{
+	const char *p = s;
+	int base = 10;
+	bool neg = false;
+	unsigned long long v;
+	char *end = NULL;
+
+	if (*p == '+' || *p == '-') {
+		neg = *p == '-';
+		p++;
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
+		base = 8;
+		p += 2;
+	} else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')) {
+		base = 2;
+		p += 2;
+	} else if (p[0] == '0' && p[1] != '\0') {
+		base = 8;
+		p++;
+	}
+	if (*p == '\0' || *p == '+' || *p == '-' || *p == ' ')
+		return false;
+	errno = 0;
+	v = strtoull(p, &end, base);
+	if (errno != 0 || *end != '\0')
+		return false;
+	if (neg ? v > (unsigned long long)LLONG_MAX + 1 : v > LLONG_MAX)
+		return false;
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	return true;
+}
+
+/* YYYY-M-D, as go-yaml's timestamp formats accept it. */
+static bool yaml_date(char *out, size_t cap, const char *s)
+{
+	unsigned y, m, d;
+	char tail;
+
+	if (!all_digits(s, 4) || s[4] != '-')
+		return false;
+	if (sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || m < 1 ||
+	    m > 12 || d < 1 || d > 31)
+		return false;
+	return snprintf(out, cap, "%04u-%02u-%02uT00:00:00Z", y, m, d) > 0;
+}
+
+/*
+ * The kind and the MAC form (sops ToBytes) of an untagged plain YAML
+ * scalar. Writes a replacement text to canon (FLOAT_BUF bytes) when it
+ * differs from the input; canon[0] == '\0' keeps the input.
+ */
+static int yaml_resolve(enum sops_kind *kind, char *canon, const char *name,
+	size_t line, const char *v, const char *tag)
+{
+	char plain[128];
+	size_t i, o = 0;
+	long long iv;
+	bool want_any = tag == NULL;
+
+	canon[0] = '\0';
+	*kind = SOPS_STR;
+	if ((want_any || strcmp(tag, "tag:yaml.org,2002:null") == 0) &&
+	    is_one_of(v, yaml_nulls)) {
+		*kind = SOPS_NULL;
+		return 0;
+	}
+	if ((want_any || strcmp(tag, "tag:yaml.org,2002:bool") == 0) &&
+	    (is_one_of(v, yaml_trues) || is_one_of(v, yaml_falses))) {
+		*kind = SOPS_BOOL;
+		memcpy(canon, is_one_of(v, yaml_trues) ? "True" : "False", 6);
+		return 0;
+	}
+	if (want_any && yaml_date(canon, FLOAT_BUF, v)) {
+		*kind = SOPS_TIME;
+		return 0;
+	}
+	if (want_any && rfc3339_norm(NULL, v, strlen(v))) {
+		*kind = SOPS_TIME; /* already in MarshalText form */
+		return 0;
+	}
+	for (i = 0; v[i] != '\0' && o + 1 < sizeof(plain); i++) {
+		if (v[i] != '_')
+			plain[o++] = v[i];
+	}
+	plain[o] = '\0';
+	if (v[i] == '\0' &&
+	    (want_any || strcmp(tag, "tag:yaml.org,2002:int") == 0) &&
+	    go_parse_int(&iv, plain)) {
+		*kind = SOPS_INT;
+		if (snprintf(canon, FLOAT_BUF, "%lld", iv) < 0)
+			return hush_err_set(HUSH_ERROR, "%s: snprintf", name);
+		return 0;
+	}
+	if (v[i] == '\0' &&
+	    (want_any || strcmp(tag, "tag:yaml.org,2002:float") == 0)) {
+		if (yaml_style_float(plain)) {
+			*kind = SOPS_FLOAT;
+			format_go_float(canon, strtod(plain, NULL));
+			return 0;
+		}
+		if (strcmp(v, ".inf") == 0 || strcmp(v, ".Inf") == 0 ||
+		    strcmp(v, ".INF") == 0 || strcmp(v, "+.inf") == 0 ||
+		    strcmp(v, "+.Inf") == 0 || strcmp(v, "+.INF") == 0) {
+			*kind = SOPS_FLOAT;
+			memcpy(canon, "+Inf", 5);
+			return 0;
+		}
+		if (strcmp(v, "-.inf") == 0 || strcmp(v, "-.Inf") == 0 ||
+		    strcmp(v, "-.INF") == 0) {
+			*kind = SOPS_FLOAT;
+			memcpy(canon, "-Inf", 5);
+			return 0;
+		}
+		if (strcmp(v, ".nan") == 0 || strcmp(v, ".NaN") == 0 ||
+		    strcmp(v, ".NAN") == 0) {
+			*kind = SOPS_FLOAT;
+			memcpy(canon, "NaN", 4);
+			return 0;
+		}
+	}
+	if (!want_any && strcmp(tag, "tag:yaml.org,2002:str") != 0)
+		return hush_err_set(HUSH_EPARSE,
+			"%s: line %zu: value does not match its tag %s", name,
+			line, tag);
+	return 0;
+}
+
+/* ---- YAML store ---- */
+
+struct yparse {
+	yaml_parser_t p;
+	const char *name;
+	size_t nodes;
+};
+
+static size_t ev_line(const yaml_event_t *ev)
+{
+	return ev->start_mark.line + 1;
+}
+
+static int y_next(struct yparse *y, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&y->p, ev))
+		return hush_err_set(HUSH_EPARSE, "%s: line %zu: YAML: %s",
+			y->name, y->p.problem_mark.line + 1,
+			y->p.problem != NULL ? y->p.problem : "syntax error");
+	return 0;
+}
+
+static int y_node(struct yparse *y, yaml_event_t *ev, struct sops_node **out,
+	size_t depth);
+
+static int y_scalar(struct yparse *y, yaml_event_t *ev,
+	struct sops_node **out)
+{
+	struct sops_node *n = NULL;
+	char canon[FLOAT_BUF];
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	const char *tag = (const char *)ev->data.scalar.tag;
+	enum sops_kind kind = SOPS_STR;
+	int error;
+
+	canon[0] = '\0';
+	if (tag != NULL && strcmp(tag, "!") == 0)
+		tag = NULL; /* a quoted scalar's non-specific tag */
+	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE || tag != NULL) {
+		if (memchr(v, '\0', len) != NULL) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: line %zu: NUL in a plain scalar",
+				y->name, ev_line(ev));
+			goto done;
+		}
+		if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
+		    tag == NULL)
+			kind = SOPS_STR;
+		else if ((error = yaml_resolve(&kind, canon, y->name,
+				  ev_line(ev), v, tag)) < 0)
+			goto done;
+	}
+	if ((error = node_new(&n, y->name, kind)) < 0)
+		goto done;
+	if (canon[0] != '\0')
+		error = dup_text(&n->raw, y->name, canon, strlen(canon));
+	else
+		error = dup_text(&n->raw, y->name, v, len);
+	if (error < 0)
+		goto done;
+	n->raw_len = strlen(canon) > 0 ? strlen(canon) : len;
+	*out = n;
+	n = NULL;
+done:
+	seal_wipe(canon, sizeof(canon));
+	node_free(n);
+	return error;
+}
+
+static bool has_anchor(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return ev->data.scalar.anchor != NULL;
+	case YAML_SEQUENCE_START_EVENT:
+		return ev->data.sequence_start.anchor != NULL;
+	case YAML_MAPPING_START_EVENT:
+		return ev->data.mapping_start.anchor != NULL;
+	default:
+		return ev->type == YAML_ALIAS_EVENT;
+	}
+}
+
+static int y_children(struct yparse *y, struct sops_node *parent,
+	size_t depth)
+{
+	yaml_event_t ev;
+	struct sops_node *tail = NULL, *c = NULL, *k = NULL;
+	const struct sops_node *d;
+	bool have = false;
+	int error = 0;
+
+	for (;;) {
+		if ((error = y_next(y, &ev)) < 0)
+			goto done;
+		have = true;
+		if (ev.type == YAML_SEQUENCE_END_EVENT ||
+		    ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (parent->kind == SOPS_MAP) {
+			/* the key: a plain string scalar */
+			if (ev.type != YAML_SCALAR_EVENT) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: line %zu: mapping key is not a "
+					"scalar", y->name, ev_line(&ev));
+				goto done;
+			}
+			have = false;
+			if ((error = y_node(y, &ev, &k, depth + 1)) < 0)
+				goto done;
+			if (k->kind != SOPS_STR) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: mapping key \"%s\" is not a "
+					"string", y->name, k->raw);
+				goto done;
+			}
+			if (k->raw_len > HUSH_MAX_SOPS_KEY ||
+			    strlen(k->raw) != k->raw_len) {
+				error = hush_err_set(HUSH_ELIMIT,
+					"%s: mapping key too long or with NUL "
+					"(HUSH_MAX_SOPS_KEY)", y->name);
+				goto done;
+			}
+			for (d = parent->child; d != NULL; d = d->next) {
+				if (strcmp(d->key, k->raw) == 0) {
+					error = hush_err_set(HUSH_EPARSE,
+						"%s: duplicate key \"%s\"",
+						y->name, k->raw);
+					goto done;
+				}
+			}
+			if ((error = y_next(y, &ev)) < 0)
+				goto done;
+			have = true;
+		}
+		have = false;
+		if ((error = y_node(y, &ev, &c, depth + 1)) < 0)
+			goto done;
+		if (k != NULL) {
+			c->key = k->raw;
+			c->key_len = k->raw_len;
+			k->raw = NULL;
+			node_free(k);
+			k = NULL;
+		}
+		node_append(parent, &tail, c);
+		c = NULL;
+	}
+done:
+	if (have)
+		yaml_event_delete(&ev);
+	node_free(k);
+	node_free(c);
+	return error;
+}
+
+/* Build the node that starts with ev; ev is consumed. */
+static int y_node(struct yparse *y, yaml_event_t *ev, struct sops_node **out,
+	size_t depth)
+{
+	struct sops_node *n = NULL;
+	int error = HUSH_EPARSE;
+
+	*out = NULL;
+	if (has_anchor(ev)) {
+		hush_err_set(HUSH_EPARSE,
+			"%s: line %zu: YAML anchors and aliases are not "
+			"allowed in sops files", y->name, ev_line(ev));
+		goto done;
+	}
+	if (++y->nodes > HUSH_MAX_SOPS_NODES || depth > HUSH_MAX_SOPS_DEPTH) {
+		error = hush_err_set(HUSH_ELIMIT,
+			"%s: line %zu: more than %u nodes or deeper than %u "
+			"(HUSH_MAX_SOPS_NODES, HUSH_MAX_SOPS_DEPTH)", y->name,
+			ev_line(ev), (unsigned)HUSH_MAX_SOPS_NODES,
+			(unsigned)HUSH_MAX_SOPS_DEPTH);
+		goto done;
+	}
+	if (ev->type == YAML_SCALAR_EVENT) {
+		error = y_scalar(y, ev, out);
+		goto done;
+	}
+	if (ev->type != YAML_SEQUENCE_START_EVENT &&
+	    ev->type != YAML_MAPPING_START_EVENT) {
+		hush_err_set(HUSH_EPARSE, "%s: line %zu: unexpected YAML event",
+			y->name, ev_line(ev));
+		goto done;
+	}
+	if ((error = node_new(&n, y->name,
+		     ev->type == YAML_MAPPING_START_EVENT ? SOPS_MAP :
+							    SOPS_LIST)) < 0)
+		goto done;
+	yaml_event_delete(ev);
+	ev = NULL;
+	if ((error = y_children(y, n, depth)) < 0)
+		goto done;
+	*out = n;
+	n = NULL;
+done:
+	if (ev != NULL)
+		yaml_event_delete(ev);
+	node_free(n);
+	return error;
+}
+
+static int yaml_load(struct sops_file *f, const unsigned char *data,
+	size_t len)
+{
+	struct yparse y;
+	yaml_event_t ev;
+	struct sops_node *doc = NULL, *tail = NULL;
+	bool have = false;
+	int error;
+
+	memset(&y, 0, sizeof(y));
+	y.name = f->name;
+	if (!yaml_parser_initialize(&y.p))
+		return hush_err_set(HUSH_ENOMEM, "%s: out of memory", f->name);
+	yaml_parser_set_input_string(&y.p, data, len);
+	if ((error = y_next(&y, &ev)) < 0)
+		goto done;
+	yaml_event_delete(&ev); /* STREAM-START */
+	for (;;) {
+		if ((error = y_next(&y, &ev)) < 0)
+			goto done;
+		have = true;
+		if (ev.type == YAML_STREAM_END_EVENT)
+			break;
+		yaml_event_delete(&ev); /* DOCUMENT-START */
+		have = false;
+		if ((error = y_next(&y, &ev)) < 0)
+			goto done;
+		if ((error = y_node(&y, &ev, &doc, 0)) < 0)
+			goto done;
+		if (doc->kind == SOPS_NULL) {
+			node_free(doc);
+			doc = NULL;
+			if ((error = node_new(&doc, f->name, SOPS_MAP)) < 0)
+				goto done;
+		}
+		if (doc->kind != SOPS_MAP) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: YAML document %zu is not a mapping",
+				f->name, f->ndocs + 1);
+			goto done;
+		}
+		if (tail == NULL)
+			f->docs = doc;
+		else
+			tail->next = doc;
+		tail = doc;
+		doc = NULL;
+		f->ndocs++;
+		if ((error = y_next(&y, &ev)) < 0)
+			goto done;
+		yaml_event_delete(&ev); /* DOCUMENT-END */
+	}
+done:
+	if (have)
+		yaml_event_delete(&ev);
+	node_free(doc);
+	yaml_parser_delete(&y.p);
+	return error;
+}
+
+/* ---- JSON and binary stores ---- */
+
+static int json_node(struct sops_node **out, const char *name,
+	const struct payload_node *j, size_t *count)
+{
+	struct sops_node *n = NULL, *c = NULL, *tail = NULL;
+	const struct payload_node *jc;
+	char num[FLOAT_BUF];
+	const char *s;
+	double d;
+	int error = 0;
+
+	*out = NULL;
+	num[0] = '\0';
+	if (++*count > HUSH_MAX_SOPS_NODES) {
+		error = hush_err_set(HUSH_ELIMIT,
+			"%s: more than %u nodes (HUSH_MAX_SOPS_NODES)", name,
+			(unsigned)HUSH_MAX_SOPS_NODES);
+		goto done;
+	}
+	switch (payload_node_kind(j)) {
+	case PAYLOAD_OBJECT:
+	case PAYLOAD_ARRAY:
+		if ((error = node_new(&n, name,
+			     payload_node_kind(j) == PAYLOAD_OBJECT ?
+				     SOPS_MAP : SOPS_LIST)) < 0)
+			goto done;
+		for (jc = payload_node_first(j); jc != NULL;
+		     jc = payload_node_next(jc)) {
+			if ((error = json_node(&c, name, jc, count)) < 0)
+				goto done;
+			if (n->kind == SOPS_MAP) {
+				s = payload_node_key(jc);
+				c->key_len = strlen(s);
+				if (c->key_len > HUSH_MAX_SOPS_KEY) {
+					error = hush_err_set(HUSH_ELIMIT,
+						"%s: key longer than %u bytes "
+						"(HUSH_MAX_SOPS_KEY)", name,
+						(unsigned)HUSH_MAX_SOPS_KEY);
+					goto done;
+				}
+				if ((error = dup_text(&c->key, name, s,
+					     c->key_len)) < 0)
+					goto done;
+			}
+			node_append(n, &tail, c);
+			c = NULL;
+		}
+		break;
+	case PAYLOAD_STRING:
+		s = payload_node_string(j);
+		if ((error = node_new(&n, name, SOPS_STR)) < 0)
+			goto done;
+		n->raw_len = strlen(s);
+		error = dup_text(&n->raw, name, s, n->raw_len);
+		break;
+	case PAYLOAD_NUMBER:
+		/*
+		 * sops: int when the text parses as int64, else float64.
+		 * cJSON keeps only the double, which is exact below 2^53;
+		 * an integral value between 2^53 and 2^64 is ambiguous.
+		 */
+		d = payload_node_number(j);
+		if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+			if ((error = node_new(&n, name, SOPS_INT)) < 0)
+				goto done;
+			if (snprintf(num, sizeof(num), "%.0f", d) < 0) {
+				error = hush_err_set(HUSH_ERROR, "snprintf");
+				goto done;
+			}
+			if (strcmp(num, "-0") == 0)
+				memcpy(num, "0", 2);
+		} else if (d == floor(d) && fabs(d) < 18446744073709551616.0) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: integer beyond 2^53 cannot be handled "
+				"exactly", name);
+			goto done;
+		} else {
+			if ((error = node_new(&n, name, SOPS_FLOAT)) < 0)
+				goto done;
+			format_go_float(num, d);
+		}
+		n->raw_len = strlen(num);
+		error = dup_text(&n->raw, name, num, n->raw_len);
+		break;
+	case PAYLOAD_BOOL:
+		if ((error = node_new(&n, name, SOPS_BOOL)) < 0)
+			goto done;
+		s = payload_node_bool(j) ? "True" : "False";
+		n->raw_len = strlen(s);
+		error = dup_text(&n->raw, name, s, n->raw_len);
+		break;
+	case PAYLOAD_NULL:
+		error = node_new(&n, name, SOPS_NULL);
+		break;
+	}
+	if (error < 0)
+		goto done;
+	*out = n;
+	n = NULL;
+done:
+	node_free(c);
+	node_free(n);
+	return error;
+}
+
+static int json_load(struct sops_file *f, const unsigned char *data,
+	size_t len)
+{
+	struct payload_json *doc = NULL;
+	const struct payload_node *root;
+	const struct sops_node *c;
+	size_t count = 0;
+	int error;
+
+	if ((error = payload_json_parse(&doc, f->name, data, len)) < 0)
+		goto done;
+	root = payload_json_root(doc);
+	if (payload_node_kind(root) != PAYLOAD_OBJECT) {
+		error = hush_err_set(HUSH_EPARSE,
+			"%s: the JSON top level is not an object", f->name);
+		goto done;
+	}
+	if ((error = json_node(&f->docs, f->name, root, &count)) < 0)
+		goto done;
+	f->ndocs = 1;
+	if (f->format == SOPS_FORMAT_BINARY) {
+		for (c = f->docs->child; c != NULL; c = c->next) {
+			if ((strcmp(c->key, "data") != 0 &&
+			     strcmp(c->key, "sops") != 0) ||
+			    (strcmp(c->key, "data") == 0 &&
+			     c->kind != SOPS_STR)) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: a binary sops file holds only "
+					"\"data\" and \"sops\"", f->name);
+				goto done;
+			}
+		}
+		if (map_get(f->docs, "data") == NULL) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: binary sops file without \"data\"",
+				f->name);
+			goto done;
+		}
+	}
+done:
+	payload_json_free(doc);
+	return error;
+}
+
+/* ---- metadata ---- */
+
+/* A scalar metadata value as text, or NULL when absent, null or empty. */
+static const char *meta_text(const struct sops_node *map, const char *key)
+{
+	const struct sops_node *n = map_get(map, key);
+
+	if (n == NULL || n->raw == NULL || n->raw_len == 0)
+		return NULL;
+	return n->raw;
+}
+
+/* Unlink and return the `sops` member of a document, NULL if none. */
+static struct sops_node *take_sops(struct sops_node *doc)
+{
+	struct sops_node **pp, *n;
+
+	for (pp = &doc->child; *pp != NULL; pp = &(*pp)->next) {
+		if (strcmp((*pp)->key, "sops") == 0) {
+			n = *pp;
+			*pp = n->next;
+			n->next = NULL;
+			return n;
+		}
+	}
+	return NULL;
+}
+
+static bool is_key_list(const char *k)
+{
+	static const char *const lists[] = { "kms", "gcp_kms", "hckms",
+		"azure_kv", "hc_vault", "pgp", "age", NULL };
+
+	return is_one_of(k, lists);
+}
+
+static int meta_load(struct sops_file *f)
+{
+	struct sops_node *d, *extra;
+	const struct sops_node *c, *kg;
+	const char *v, *b;
+	size_t nsel = 0, i;
+	bool keys = false;
+	int rc;
+
+	f->meta = take_sops(f->docs);
+	for (d = f->docs->next; d != NULL; d = d->next) {
+		extra = take_sops(d);
+		node_free(extra);
+	}
+	if (f->meta == NULL)
+		return hush_err_set(HUSH_EPARSE,
+			"%s: no sops metadata (not a sops file?)", f->name);
+	if (f->meta->kind != SOPS_MAP)
+		return hush_err_set(HUSH_EPARSE,
+			"%s: the sops metadata is not a map", f->name);
+	f->lastmodified = meta_text(f->meta, "lastmodified");
+	if (f->lastmodified == NULL ||
+	    !rfc3339_norm(f->mac_aad, f->lastmodified,
+		    strlen(f->lastmodified)))
+		return hush_err_set(HUSH_EPARSE,
+			"%s: sops lastmodified missing or not RFC 3339",
+			f->name);
+	c = map_get(f->meta, "mac");
+	if (c != NULL && c->raw != NULL && c->raw_len > 0)
+		f->mac = c;
+	for (i = 0; i < SEL_COUNT; i++) {
+		v = meta_text(f->meta, selector_names[i]);
+		if (v == NULL)
+			continue;
+		nsel++;
+		f->sel = (enum selector)i;
+		f->sel_value = v;
+	}
+	if (nsel > 1)
+		return hush_err_set(HUSH_EPARSE,
+			"%s: more than one of the sops suffix/regex selectors "
+			"is set", f->name);
+	if (nsel == 0) {
+		f->sel = SEL_UNENCRYPTED_SUFFIX;
+		f->sel_value = "_unencrypted";
+	}
+	if (f->sel == SEL_UNENCRYPTED_REGEX || f->sel == SEL_ENCRYPTED_REGEX) {
+		rc = regcomp(&f->re, f->sel_value, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0)
+			return hush_err_set(HUSH_EPARSE,
+				"%s: sops %s is not a valid regex", f->name,
+				selector_names[f->sel]);
+		f->has_re = true;
+	}
+	b = meta_text(f->meta, "mac_only_encrypted");
+	f->mac_only_encrypted = b != NULL &&
+		(strcmp(b, "True") == 0 || strcmp(b, "true") == 0 ||
+		 strcmp(b, "TRUE") == 0 || strcmp(b, "1") == 0 ||
+		 strcmp(b, "t") == 0 || strcmp(b, "T") == 0);
+	for (c = f->meta->child; c != NULL; c = c->next) {
+		if (is_key_list(c->key) && c->kind == SOPS_LIST &&
+		    c->child != NULL)
+			keys = true;
+	}
+	kg = map_get(f->meta, "key_groups");
+	if (!keys && (kg == NULL || kg->kind != SOPS_LIST || kg->child == NULL))
+		return hush_err_set(HUSH_EPARSE, "%s: No keys found in file",
+			f->name);
+	return 0;
+}
+
+enum sops_format sops_format_from_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return SOPS_FORMAT_BINARY;
+	if (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0)
+		return SOPS_FORMAT_YAML;
+	if (strcmp(dot, ".json") == 0)
+		return SOPS_FORMAT_JSON;
+	if (strcmp(dot, ".env") == 0)
+		return SOPS_FORMAT_DOTENV;
+	if (strcmp(dot, ".ini") == 0)
+		return SOPS_FORMAT_INI;
+	return SOPS_FORMAT_BINARY;
+}
+
+int sops_load(struct sops_file **out, const char *name,
+	const unsigned char *data, size_t len, enum sops_format format)
+{
+	struct sops_file *f = NULL;
+	int error;
+
+	*out = NULL;
+	if (len > HUSH_MAX_SOPS_FILE)
+		return hush_err_set(HUSH_ELIMIT,
+			"%s: larger than %u bytes (HUSH_MAX_SOPS_FILE)", name,
+			(unsigned)HUSH_MAX_SOPS_FILE);
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return hush_err_set(HUSH_ENOMEM, "%s: out of memory", name);
+	if ((error = dup_text(&f->name, name, name, strlen(name))) < 0)
+		goto done;
+	f->format = format == SOPS_FORMAT_AUTO ? sops_format_from_name(name) :
+						 format;
+	switch (f->format) {
+	case SOPS_FORMAT_YAML:
+		error = yaml_load(f, data, len);
+		break;
+	case SOPS_FORMAT_JSON:
+	case SOPS_FORMAT_BINARY:
+		error = json_load(f, data, len);
+		break;
+	default:
+		error = hush_err_set(HUSH_EUSAGE,
+			"%s: dotenv and INI sops files are not supported yet",
+			name);
+		break;
+	}
+	if (error < 0)
+		goto done;
+	if (f->docs == NULL) {
+		error = hush_err_set(HUSH_EPARSE, "%s: empty document", name);
+		goto done;
+	}
+	if ((error = meta_load(f)) < 0)
+		goto done;
+	*out = f;
+	f = NULL;
+done:
+	sops_file_free(f);
+	return error;
+}
+
+void sops_file_free(struct sops_file *f)
+{
+	if (f == NULL)
+		return;
+	if (f->has_re)
+		regfree(&f->re);
+	node_free(f->docs);
+	node_free(f->meta);
+	free(f->name);
+	free(f);
+}
+
+/* ---- ENC[...] values ---- */
+
+struct enc {
+	const char *data, *iv, *tag, *type;
+	size_t data_len, iv_len, tag_len, type_len;
+};
+
+/* Split ENC[AES256_GCM,data:..,iv:..,tag:..,type:..]; nothing may follow. */
+static bool enc_split(struct enc *e, const char *s, size_t len)
+{
+	const char *p, *end = s + len, *q;
+
+	if (len < sizeof(ENC_PREFIX) ||
+	    memcmp(s, ENC_PREFIX, sizeof(ENC_PREFIX) - 1) != 0 ||
+	    s[len - 1] != ']')
+		return false;
+	end--;
+	p = s + sizeof(ENC_PREFIX) - 1;
+	e->data = p;
+	if ((q = memchr(p, ',', (size_t)(end - p))) == NULL)
+		return false;
+	e->data_len = (size_t)(q - p);
+	p = q + 1;
+	if ((size_t)(end - p) < 3 || memcmp(p, "iv:", 3) != 0)
+		return false;
+	e->iv = p += 3;
+	if ((q = memchr(p, ',', (size_t)(end - p))) == NULL)
+		return false;
+	e->iv_len = (size_t)(q - p);
+	p = q + 1;
+	if ((size_t)(end - p) < 4 || memcmp(p, "tag:", 4) != 0)
+		return false;
+	e->tag = p += 4;
+	if ((q = memchr(p, ',', (size_t)(end - p))) == NULL)
+		return false;
+	e->tag_len = (size_t)(q - p);
+	p = q + 1;
+	if ((size_t)(end - p) < 5 || memcmp(p, "type:", 5) != 0)
+		return false;
+	e->type = p += 5;
+	e->type_len = (size_t)(end - p);
+	return e->data_len > 0 && e->iv_len > 0 && e->tag_len > 0 &&
+		e->type_len > 0 && memchr(e->type, ',', e->type_len) == NULL;
+}
+
+static int b64_val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Strict padded standard base64 (canonical: zero pad bits). */
+static bool b64_decode(unsigned char *out, size_t cap, size_t *out_len,
+	const char *s, size_t len)
+{
+	size_t i, o = 0, pad = 0;
+	unsigned long acc;
+	int v[4], k;
+
+	if (len == 0 || len % 4 != 0 || len / 4 * 3 > cap + 2)
+		return false;
+	for (i = 0; i < len; i += 4) {
+		for (k = 0; k < 4; k++) {
+			if (s[i + k] == '=' && i + 4 == len && k >= 2) {
+				v[k] = 0;
+				pad++;
+				continue;
+			}
+			if (pad > 0)
+				return false;
+			if ((v[k] = b64_val(s[i + k])) < 0)
+				return false;
+		}
+		acc = ((unsigned long)v[0] << 18) | ((unsigned long)v[1] << 12) |
+			((unsigned long)v[2] << 6) | (unsigned long)v[3];
+		if ((pad == 1 && (acc & 0xff) != 0) ||
+		    (pad == 2 && (acc & 0xffff) != 0) || o + 3 - pad > cap)
+			return false;
+		out[o++] = (unsigned char)(acc >> 16);
+		if (pad < 2)
+			out[o++] = (unsigned char)(acc >> 8);
+		if (pad < 1)
+			out[o++] = (unsigned char)acc;
+	}
+	*out_len = o;
+	return true;
+}
+
+/* Go strconv.ParseBool */
+static int parse_bool(bool *out, const struct secret *pt)
+{
+	static const char *const t[] = { "1", "t", "T", "TRUE", "true", "True",
+		NULL };
+	static const char *const f[] = { "0", "f", "F", "FALSE", "false",
+		"False", NULL };
+	char buf[8];
+
+	if (pt->len >= sizeof(buf))
+		return -1;
+	memcpy(buf, pt->data, pt->len);
+	buf[pt->len] = '\0';
+	*out = is_one_of(buf, t);
+	if (!*out && !is_one_of(buf, f))
+		return -1;
+	return 0;
+}
+
+/*
+ * Turn the plaintext of an `int` or `float` into the form sops hashes
+ * (strconv.Itoa / FormatFloat(v, 'f', -1, 64)); pt->data has a spare byte
+ * for the NUL. Returns false when it does not parse as its type.
+ */
+static int canon_number(struct secret **out, struct secret *pt, bool is_int)
+{
+	char buf[FLOAT_BUF];
+	char *end = NULL;
+	const char *s = (const char *)pt->data;
+	long long iv;
+	double d;
+	size_t n;
+	int error = HUSH_EPARSE;
+
+	*out = NULL;
+	pt->data[pt->len] = '\0';
+	if (pt->len == 0 || memchr(s, '\0', pt->len) != NULL || *s == ' ' ||
+	    *s == '\t' || *s == '\n')
+		goto done;
+	errno = 0;
+	if (is_int) {
+		if (!((s[0] == '-' || s[0] == '+') ? all_digits(s + 1,
+							     pt->len - 1) :
+						     all_digits(s, pt->len)))
+			goto done;
+		iv = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0' ||
+		    snprintf(buf, sizeof(buf), "%lld", iv) < 0)
+			goto done;
+	} else {
+		d = strtod(s, &end);
+		if (errno != 0 || *end != '\0')
+			goto done;
+		format_go_float(buf, d);
+	}
+	n = strlen(buf);
+	if ((error = secret_new(out, n + 1)) < 0)
+		goto done;
+	memcpy((*out)->data, buf, n);
+	(*out)->len = n;
+done:
+	seal_wipe(buf, sizeof(buf));
+	return error;
+}
+
+/* Decrypt one ENC[...] string with the current path as AAD. */
+static int enc_decrypt(struct secret **out, enum sops_kind *kind,
+	struct dctx *c, const char *s, size_t len, const char *aad,
+	size_t aad_len, const char *what)
+{
+	struct enc e;
+	struct hush_buf ct = HUSH_BUF_INIT(HUSH_MAX_SOPS_VALUE);
+	unsigned char iv[HUSH_MAX_SOPS_IV], tag[AESGCM_TAG_BYTES];
+	struct secret *pt = NULL, *conv = NULL;
+	size_t iv_len = 0, tag_len = 0, ct_len = 0;
+	bool b;
+	int error = HUSH_EPARSE;
+
+	*out = NULL;
+	if (!enc_split(&e, s, len)) {
+		hush_err_set(HUSH_EPARSE,
+			"%s: %s: not a valid ENC[AES256_GCM,...] value",
+			c->f->name, what);
+		goto done;
+	}
+	if (e.data_len > HUSH_MAX_SOPS_VALUE / 3 * 4) {
+		error = hush_err_set(HUSH_ELIMIT,
+			"%s: %s: value larger than HUSH_MAX_SOPS_VALUE",
+			c->f->name, what);
+		goto done;
+	}
+	/* room for the decoded data, which is shorter than its base64 */
+	if ((error = hush_buf_put(&ct, e.data, e.data_len)) < 0)
+		goto done;
+	if (!b64_decode((unsigned char *)ct.ptr, ct.len, &ct_len, e.data,
+		    e.data_len) ||
+	    !b64_decode(iv, sizeof(iv), &iv_len, e.iv, e.iv_len) ||
+	    !b64_decode(tag, sizeof(tag), &tag_len, e.tag, e.tag_len) ||
+	    tag_len != AESGCM_TAG_BYTES) {
+		error = hush_err_set(HUSH_EPARSE,
+			"%s: %s: bad base64 or length in data, iv or tag",
+			c->f->name, what);
+		goto done;
+	}
+	if ((error = aesgcm_decrypt(&pt, c->key, iv, iv_len,
+		     (const unsigned char *)ct.ptr, ct_len, tag,
+		     (const unsigned char *)aad, aad_len)) < 0) {
+		hush_err_set(error, "%s: %s: %s", c->f->name, what,
+			error == HUSH_EAUTH ?
+				"authentication failed (tampered value, "
+				"wrong key or key path)" :
+				"cannot decrypt");
+		goto done;
+	}
+	error = HUSH_EPARSE;
+#define TYPE_IS(t) (e.type_len == sizeof(t) - 1 && \
+	memcmp(e.type, t, sizeof(t) - 1) == 0)
+	if (TYPE_IS("str")) {
+		*kind = SOPS_STR;
+	} else if (TYPE_IS("bytes")) {
+		*kind = SOPS_BYTES;
+	} else if (TYPE_IS("int") || TYPE_IS("int64") || TYPE_IS("float")) {
+		*kind = TYPE_IS("float") ? SOPS_FLOAT : SOPS_INT;
+		if (canon_number(&conv, pt, *kind == SOPS_INT) < 0)
+			goto bad_type;
+		secret_free(pt);
+		pt = conv;
+		conv = NULL;
+	} else if (TYPE_IS("bool")) {
+		*kind = SOPS_BOOL;
+		if (parse_bool(&b, pt) < 0)
+			goto bad_type;
+		if ((error = secret_new(&conv, 6)) < 0)
+			goto done;
+		conv->len = b ? 4 : 5;
+		memcpy(conv->data, b ? "True" : "False", conv->len);
+		secret_free(pt);
+		pt = conv;
+		conv = NULL;
+	} else if (TYPE_IS("time")) {
+		*kind = SOPS_TIME;
+		if (!rfc3339_norm(NULL, (const char *)pt->data, pt->len))
+			goto bad_type;
+	} else if (TYPE_IS("comment")) {
+		*kind = SOPS_COMMENT;
+	} else {
+		hush_err_set(HUSH_EPARSE, "%s: %s: Unknown datatype",
+			c->f->name, what);
+		goto done;
+	}
+#undef TYPE_IS
+	*out = pt;
+	pt = NULL;
+	error = 0;
+	goto done;
+bad_type:
+	hush_err_set(HUSH_EPARSE,
+		"%s: %s: decrypted value does not parse as its type",
+		c->f->name, what);
+done:
+	secret_free(conv);
+	secret_free(pt);
+	hush_buf_dispose(&ct);
+	seal_wipe(&e, sizeof(e));
+	return error;
+}
+
+/* ---- the tree walk: decrypt, hash, copy ---- */
+
+static bool comp_matches(const struct dctx *c, const char *k)
+{
+	const struct sops_file *f = c->f;
+	size_t kl = strlen(k), sl = strlen(f->sel_value);
+
+	switch (f->sel) {
+	case SEL_UNENCRYPTED_SUFFIX:
+	case SEL_ENCRYPTED_SUFFIX:
+		return kl >= sl && memcmp(k + kl - sl, f->sel_value, sl) == 0;
+	case SEL_UNENCRYPTED_REGEX:
+	case SEL_ENCRYPTED_REGEX:
+		return regexec(&f->re, k, 0, NULL, 0) == 0;
+	default:
+		return false;
+	}
+}
+
+/* sops shouldBeEncrypted over every component of the current path. */
+static bool should_encrypt(const struct dctx *c)
+{
+	size_t i;
+	bool any = false;
+
+	if (c->f->sel == SEL_UNENCRYPTED_COMMENT_REGEX ||
+	    c->f->sel == SEL_ENCRYPTED_COMMENT_REGEX)
+		return true; /* comment selectors do not apply: no comments */
+	for (i = 0; i < c->ncomp; i++) {
+		if (comp_matches(c, c->comp[i]))
+			any = true;
+	}
+	if (c->f->sel == SEL_UNENCRYPTED_SUFFIX ||
+	    c->f->sel == SEL_UNENCRYPTED_REGEX)
+		return !any;
+	return any;
+}
+
+static int leaf_decrypt(struct dctx *c, const struct sops_node *in,
+	struct sops_node *n)
+{
+	enum sops_kind kind = in->kind;
+	int error;
+
+	n->kind = in->kind;
+	if (in->kind == SOPS_NULL)
+		return 0; /* neither decrypted nor hashed */
+	if (should_encrypt(c)) {
+		n->encrypted = true;
+		if (in->kind != SOPS_STR)
+			return hush_err_set(HUSH_EPARSE,
+				"%s: %s: Expected encrypted value as string",
+				c->f->name, c->path.ptr);
+		if (in->raw_len > 0) {
+			if ((error = enc_decrypt(&n->value, &kind, c, in->raw,
+				     in->raw_len, c->path.ptr, c->path.len,
+				     c->path.ptr)) < 0)
+				return error;
+			if (kind == SOPS_COMMENT)
+				return hush_err_set(HUSH_EPARSE,
+					"%s: %s: a value of type comment",
+					c->f->name, c->path.ptr);
+			n->kind = kind;
+		}
+	}
+	if (n->value == NULL) {
+		if ((error = secret_new(&n->value, in->raw_len + 1)) < 0)
+			return error;
+		memcpy(n->value->data, in->raw, in->raw_len);
+		n->value->len = in->raw_len;
+		if (c->f->mac_only_encrypted && !n->encrypted)
+			return 0;
+	}
+	return aesgcm_sha512_update(c->h, n->value->data, n->value->len);
+}
+
+static int walk_decrypt(struct dctx *c, const struct sops_node *in,
+	struct sops_node **out, size_t depth)
+{
+	struct sops_node *n = NULL, *ch = NULL, *tail = NULL;
+	const struct sops_node *ic;
+	size_t mark;
+	int error;
+
+	*out = NULL;
+	if (depth > HUSH_MAX_SOPS_DEPTH) {
+		error = hush_err_set(HUSH_ELIMIT,
+			"%s: nested deeper than HUSH_MAX_SOPS_DEPTH",
+			c->f->name);
+		goto done;
+	}
+	if ((error = node_new(&n, c->f->name, in->kind)) < 0)
+		goto done;
+	if (in->key != NULL &&
+	    (error = dup_text(&n->key, c->f->name, in->key, in->key_len)) < 0)
+		goto done;
+	n->key_len = in->key_len;
+	if (in->kind != SOPS_MAP && in->kind != SOPS_LIST) {
+		error = leaf_decrypt(c, in, n);
+		goto done;
+	}
+	for (ic = in->child; ic != NULL; ic = ic->next) {
+		mark = c->path.len;
+		if (in->kind == SOPS_MAP) {
+			if ((error = hush_buf_put(&c->path, ic->key,
+				     ic->key_len)) < 0 ||
+			    (error = hush_buf_putc(&c->path, ':')) < 0) {
+				hush_err_set(error, "%s: key path longer than "
+					"HUSH_MAX_SOPS_PATH", c->f->name);
+				goto done;
+			}
+			c->comp[c->ncomp++] = ic->key;
+		}
+		error = walk_decrypt(c, ic, &ch, depth + 1);
+		if (in->kind == SOPS_MAP)
+			c->ncomp--;
+		c->path.len = mark;
+		c->path.ptr[mark] = '\0';
+		if (error < 0)
+			goto done;
+		node_append(n, &tail, ch);
+		ch = NULL;
+	}
+done:
+	if (error < 0) {
+		node_free(n);
+		n = NULL;
+	}
+	*out = n;
+	return error;
+}
+
+static void hex_upper(char *out, const unsigned char *d, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+}
+
+static int decrypt_tree(struct sops_tree **out, const struct sops_file *f,
+	const unsigned char *key, unsigned flags)
+{
+	struct dctx c;
+	struct sops_tree *t = NULL;
+	struct sops_node *d = NULL, *tail = NULL;
+	const struct sops_node *in;
+	struct secret *stored = NULL;
+	unsigned char digest[AESGCM_SHA512_BYTES], h_sops[SEAL_SHA256_BYTES];
+	char computed[MAC_HEX_LEN];
+	enum sops_kind kind = SOPS_STR;
+	int error;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	c.f = f;
+	c.key = key;
+	hush_buf_init(&c.path, HUSH_MAX_SOPS_PATH);
+	if ((error = aesgcm_sha512_new(&c.h)) < 0)
+		goto done;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		error = hush_err_set(HUSH_ENOMEM, "%s: out of memory", f->name);
+		goto done;
+	}
+	t->format = f->format;
+	if (f->mac_only_encrypted) {
+		seal_sha256(h_sops, (const unsigned char *)"sops", 4);
+		if ((error = aesgcm_sha512_update(c.h, h_sops,
+			     sizeof(h_sops))) < 0)
+			goto done;
+	}
+	if ((error = hush_buf_put(&c.path, "", 0)) < 0)
+		goto done;
+	for (in = f->docs; in != NULL; in = in->next) {
+		if ((error = walk_decrypt(&c, in, &d, 0)) < 0)
+			goto done;
+		if (tail == NULL)
+			t->docs = d;
+		else
+			tail->next = d;
+		tail = d;
+		d = NULL;
+		t->ndocs++;
+	}
+	if ((error = aesgcm_sha512_final(digest, c.h)) < 0)
+		goto done;
+	hex_upper(computed, digest, sizeof(digest));
+	if (f->mac == NULL) {
+		if (!(flags & SOPS_IGNORE_MAC)) {
+			error = hush_err_set(HUSH_EAUTH,
+				"%s: MAC mismatch. File has no MAC", f->name);
+			goto done;
+		}
+	} else {
+		error = enc_decrypt(&stored, &kind, &c, f->mac->raw,
+			f->mac->raw_len, f->mac_aad, strlen(f->mac_aad),
+			"sops mac");
+		if (error == HUSH_EAUTH)
+			hush_err_set(HUSH_EAUTH,
+				"%s: MAC mismatch (the stored MAC does not "
+				"verify: tampered, or lastmodified changed)",
+				f->name);
+		if (error == 0 && (kind != SOPS_STR ||
+				   stored->len != MAC_HEX_LEN ||
+				   !seal_equal(stored->data,
+					   (const unsigned char *)computed,
+					   MAC_HEX_LEN)))
+			error = hush_err_set(HUSH_EAUTH,
+				"%s: MAC mismatch (the file was modified or "
+				"lastmodified changed)", f->name);
+		if (error == 0)
+			t->mac_ok = true;
+		else if (!(flags & SOPS_IGNORE_MAC))
+			goto done;
+		error = 0;
+	}
+	*out = t;
+	t = NULL;
+done:
+	seal_wipe(digest, sizeof(digest));
+	seal_wipe(computed, sizeof(computed));
+	secret_free(stored);
+	node_free(d);
+	sops_tree_free(t);
+	aesgcm_sha512_free(c.h);
+	hush_buf_dispose(&c.path);
+	return error;
+}
+
+int sops__decrypt_with_key(struct sops_tree **out, const struct sops_file *f,
+	const unsigned char *key, unsigned flags)
+{
+	return decrypt_tree(out, f, key, flags);
+}
+
+/* ---- the data key ---- */
+
+/* Try every age `enc` of one key group; 0 with a key, or an error. */
+static int group_key(struct secret **out, const struct sops_file *f,
+	const struct sops_node *group, const struct age_identities *ids,
+	size_t *n_age, size_t *n_pgp, size_t *n_other)
+{
+	const struct sops_node *l, *e, *enc;
+	struct secret *k = NULL;
+	int error;
+
+	*out = NULL;
+	for (l = group->child; l != NULL; l = l->next) {
+		if (!is_key_list(l->key) || l->kind != SOPS_LIST)
+			continue;
+		for (e = l->child; e != NULL; e = e->next) {
+			if (strcmp(l->key, "pgp") == 0) {
+				(*n_pgp)++;
+				continue;
+			}
+			if (strcmp(l->key, "age") != 0) {
+				(*n_other)++;
+				continue;
+			}
+			(*n_age)++;
+			enc = map_get(e, "enc");
+			if (enc == NULL || enc->raw == NULL)
+				continue;
+			error = age_decrypt(&k, NULL, ids,
+				(const unsigned char *)enc->raw, enc->raw_len,
+				AGE_FORMAT_ARMORED);
+			if (error == 0 && k->len == SOPS_DATA_KEY_BYTES) {
+				*out = k;
+				return 0;
+			}
+			secret_free(k);
+			k = NULL;
+		}
+	}
+	(void)f;
+	return HUSH_ENOTFOUND;
+}
+
+int sops_decrypt(struct sops_tree **out, const struct sops_file *f,
+	const struct age_identities *ids, unsigned flags)
+{
+	const struct sops_node *kg, *g, *l;
+	struct secret *key = NULL;
+	size_t n_age = 0, n_pgp = 0, n_other = 0, ngroups = 0;
+	bool top = false;
+	int error = HUSH_ENOTFOUND;
+
+	*out = NULL;
+	for (l = f->meta->child; l != NULL; l = l->next) {
+		if (is_key_list(l->key) && l->kind == SOPS_LIST &&
+		    l->child != NULL)
+			top = true;
+	}
+	kg = map_get(f->meta, "key_groups");
+	if (top) {
+		ngroups = 1;
+		error = group_key(&key, f, f->meta, ids, &n_age, &n_pgp,
+			&n_other);
+	} else {
+		for (g = kg->child; g != NULL; g = g->next)
+			ngroups++;
+		if (ngroups > 1) {
+			error = hush_err_set(HUSH_EUSAGE,
+				"%s: Shamir key groups (%zu groups) are not "
+				"supported", f->name, ngroups);
+			goto done;
+		}
+		if (kg->child->kind == SOPS_MAP)
+			error = group_key(&key, f, kg->child, ids, &n_age,
+				&n_pgp, &n_other);
+	}
+	if (key == NULL) {
+		if (n_age == 0 && n_pgp > 0)
+			error = hush_err_set(HUSH_ENOTFOUND,
+				"%s: PGP recipients are not supported, add an "
+				"age recipient", f->name);
+		else if (n_age == 0)
+			error = hush_err_set(HUSH_ENOTFOUND,
+				"%s: no age recipient (only cloud KMS keys, "
+				"which are not supported)", f->name);
+		else
+			error = hush_err_set(HUSH_ENOTFOUND,
+				"%s: no age identity opens any of the %zu age "
+				"recipients", f->name, n_age);
+		goto done;
+	}
+	error = decrypt_tree(out, f, key->data, flags);
+done:
+	secret_free(key);
+	return error;
+}
+
+/* ---- the decrypted tree ---- */
+
+void sops_tree_free(struct sops_tree *t)
+{
+	if (t == NULL)
+		return;
+	node_free(t->docs);
+	free(t);
+}
+
+bool sops_tree_mac_ok(const struct sops_tree *t)
+{
+	return t->mac_ok;
+}
+
+enum sops_format sops_tree_format(const struct sops_tree *t)
+{
+	return t->format;
+}
+
+size_t sops_tree_doc_count(const struct sops_tree *t)
+{
+	return t->ndocs;
+}
+
+const struct sops_node *sops_tree_doc(const struct sops_tree *t, size_t i)
+{
+	const struct sops_node *d = t->docs;
+
+	for (; d != NULL && i > 0; i--)
+		d = d->next;
+	return d;
+}
+
+int sops_tree_lookup(const struct sops_node **out, const struct sops_tree *t,
+	const char *path)
+{
+	const struct sops_node *n = t->docs, *c;
+	const char *p = path, *dot;
+	size_t len, idx;
+	char *end = NULL;
+
+	*out = NULL;
+	while (n != NULL && *p != '\0') {
+		dot = strchr(p, '.');
+		len = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		c = NULL;
+		if (n->kind == SOPS_MAP) {
+			for (c = n->child; c != NULL; c = c->next) {
+				if (c->key_len == len &&
+				    memcmp(c->key, p, len) == 0)
+					break;
+			}
+		} else if (n->kind == SOPS_LIST && all_digits(p, len)) {
+			idx = (size_t)strtoul(p, &end, 10);
+			for (c = n->child; c != NULL && idx > 0; c = c->next)
+				idx--;
+			while (c != NULL && c->kind == SOPS_COMMENT)
+				c = c->next;
+		}
+		n = c;
+		p = dot != NULL ? dot + 1 : p + len;
+	}
+	if (n == NULL)
+		return hush_err_set(HUSH_ENOTFOUND, "sops: no key \"%s\"",
+			path);
+	*out = n;
+	return 0;
+}
+
+static int walk_leaves(const struct sops_node *n, struct hush_buf *path,
+	sops_leaf_cb cb, void *payload)
+{
+	const struct sops_node *c;
+	struct sops_leaf leaf;
+	size_t mark;
+	int error;
+
+	if (n->kind != SOPS_MAP && n->kind != SOPS_LIST) {
+		leaf.aad = path->ptr;
+		leaf.aad_len = path->len;
+		leaf.node = n;
+		return cb(&leaf, payload);
+	}
+	for (c = n->child; c != NULL; c = c->next) {
+		mark = path->len;
+		if (n->kind == SOPS_MAP &&
+		    ((error = hush_buf_put(path, c->key, c->key_len)) < 0 ||
+		     (error = hush_buf_putc(path, ':')) < 0))
+			return error;
+		error = walk_leaves(c, path, cb, payload);
+		path->len = mark;
+		path->ptr[mark] = '\0';
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+int sops_tree_walk(const struct sops_tree *t, sops_leaf_cb cb, void *payload)
+{
+	struct hush_buf path = HUSH_BUF_INIT(HUSH_MAX_SOPS_PATH);
+	const struct sops_node *d;
+	int error = 0;
+
+	if ((error = hush_buf_put(&path, "", 0)) < 0)
+		goto done;
+	for (d = t->docs; d != NULL; d = d->next) {
+		if ((error = walk_leaves(d, &path, cb, payload)) < 0)
+			goto done;
+	}
+done:
+	hush_buf_dispose(&path);
+	return error;
+}
