@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_sops.c - libFuzzer target for the sops parsers: a YAML or JSON sops
- * document (the first input byte picks the format) is loaded, and its
+ * fuzz_sops.c - libFuzzer target for the sops parsers: a YAML, JSON, dotenv
+ * or INI sops document (the first input byte picks the format) is loaded, and its
  * ENC[AES256_GCM,...] values are parsed and decrypted with a fixed data key.
  * Nothing may crash or leak, and a failure must return no tree.
  */
@@ -26,13 +26,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static const unsigned char key[SOPS_DATA_KEY_BYTES] = { 1, 2, 3 };
+	static const enum sops_format formats[4] = {
+		SOPS_FORMAT_YAML, SOPS_FORMAT_JSON, SOPS_FORMAT_DOTENV, SOPS_FORMAT_INI,
+	};
 	struct sops_file *f = NULL;
 	struct sops_tree *t = NULL;
 	enum sops_format fmt;
 
 	if (len < 1)
 		return 0;
-	fmt = data[0] & 1 ? SOPS_FORMAT_JSON : SOPS_FORMAT_YAML;
+	fmt = formats[data[0] % 4];
 	if (sops_load(&f, "fuzz", data + 1, len - 1, fmt) == 0 &&
 	    sops__decrypt_with_key(&t, f, key, SOPS_IGNORE_MAC) < 0 && t)
 		abort(); /* a failure must release nothing */

@@ -2,7 +2,8 @@
 /*
  * sops.c - sops files, decryption side (sops-and-age.md Part B): stores
  * (YAML on libyaml, JSON and binary through payload.h), metadata, data key
- * recovery through age.h, ENC[...] values through aesgcm.h, and the MAC.
+ * recovery through age.h, ENC[...] values through aesgcm.h, and the MAC;
+ * dotenv and INI are read here (flat text, flattened metadata).
  * The only file that includes <yaml.h>. Every decrypted value is built into
  * a fresh tree that is wiped whole when anything fails.
  */
@@ -135,7 +136,7 @@ static const struct sops_node *map_get(const struct sops_node *map,
 	if (map == NULL || map->kind != SOPS_MAP)
 		return NULL;
 	for (c = map->child; c != NULL; c = c->next) {
-		if (strcmp(c->key, key) == 0)
+		if (c->key != NULL && strcmp(c->key, key) == 0)
 			return c;
 	}
 	return NULL;
@@ -868,6 +869,674 @@ done:
 	return error;
 }
 
+/* ---- dotenv and INI stores: flat text, all values strings ---- */
+
+/* One line of a text store: [s, s + len) with its '\n' when there is one. */
+struct lines {
+	const char *p, *end;
+	size_t no;
+};
+
+static bool line_next(struct lines *l, const char **s, size_t *len)
+{
+	const char *nl;
+
+	if (l->p >= l->end)
+		return false;
+	nl = memchr(l->p, '\n', (size_t)(l->end - l->p));
+	*s = l->p;
+	*len = nl != NULL ? (size_t)(nl - l->p) + 1 : (size_t)(l->end - l->p);
+	l->p += *len;
+	l->no++;
+	return true;
+}
+
+static size_t count_lines(const unsigned char *data, size_t len)
+{
+	size_t n = 1, i;
+
+	for (i = 0; i < len; i++)
+		n += data[i] == '\n';
+	return n;
+}
+
+/* A new node, counted against HUSH_MAX_SOPS_NODES. */
+static int text_node(struct sops_node **out, const char *name, size_t line,
+	enum sops_kind kind, size_t *count)
+{
+	*out = NULL;
+	if (++*count > HUSH_MAX_SOPS_NODES)
+		return hush_err_set(HUSH_ELIMIT,
+			"%s: line %zu: more than %u nodes (HUSH_MAX_SOPS_NODES)",
+			name, line, (unsigned)HUSH_MAX_SOPS_NODES);
+	return node_new(out, name, kind);
+}
+
+/* Set a node's key, checked against HUSH_MAX_SOPS_KEY and NUL bytes. */
+static int text_key(struct sops_node *n, const char *name, size_t line,
+	const char *k, size_t len)
+{
+	if (len > HUSH_MAX_SOPS_KEY || memchr(k, '\0', len) != NULL)
+		return hush_err_set(HUSH_ELIMIT,
+			"%s: line %zu: key longer than %u bytes or with NUL "
+			"(HUSH_MAX_SOPS_KEY)", name, line,
+			(unsigned)HUSH_MAX_SOPS_KEY);
+	n->key_len = len;
+	return dup_text(&n->key, name, k, len);
+}
+
+/* The member of map with key k, or NULL; comments have no key. */
+static struct sops_node *map_find(struct sops_node *map, const char *k,
+	size_t len)
+{
+	struct sops_node *c;
+
+	for (c = map->child; c != NULL; c = c->next) {
+		if (c->key != NULL && c->key_len == len &&
+		    memcmp(c->key, k, len) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Set n->raw to s with every two-character `\n` turned into a newline
+ * when unescape is set (dotenv values, INI metadata). */
+static int text_value(struct sops_node *n, const char *name, const char *s,
+	size_t len, bool unescape)
+{
+	size_t i, o = 0;
+
+	if ((n->raw = malloc(len + 1)) == NULL)
+		return hush_err_set(HUSH_ENOMEM, "%s: out of memory", name);
+	for (i = 0; i < len; i++) {
+		if (unescape && s[i] == '\\' && i + 1 < len &&
+		    s[i + 1] == 'n') {
+			n->raw[o++] = '\n';
+			i++;
+		} else {
+			n->raw[o++] = s[i];
+		}
+	}
+	n->raw[o] = '\0';
+	n->raw_len = o;
+	return 0;
+}
+
+#define FLAT_MAP "__map_"
+#define FLAT_LIST "__list_"
+
+/* The next `__map_` or `__list_` in [p, end), or end. */
+static const char *flat_token(const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		if ((size_t)(end - p) >= sizeof(FLAT_MAP) - 1 &&
+		    memcmp(p, FLAT_MAP, sizeof(FLAT_MAP) - 1) == 0)
+			return p;
+		if ((size_t)(end - p) >= sizeof(FLAT_LIST) - 1 &&
+		    memcmp(p, FLAT_LIST, sizeof(FLAT_LIST) - 1) == 0)
+			return p;
+	}
+	return end;
+}
+
+/*
+ * Insert one flattened metadata item (sops stores/flatten.go), e.g.
+ * `age__list_0__map_enc`, into the map meta. Lists grow with SOPS_NULL
+ * placeholders up to the index; flat_complete() then rejects any left.
+ * List indexes are bounded by max_index (the file's line count).
+ */
+static int flat_insert(struct sops_node *meta, const char *name, size_t line,
+	const char *k, size_t klen, const char *v, size_t vlen,
+	bool unescape, size_t max_index, size_t *count)
+{
+	struct sops_node *cur = meta, *c = NULL, *tail, *n = NULL;
+	const char *end = k + klen, *seg = k, *seg_end;
+	size_t idx, i, depth = 0;
+	bool in_list = false, last;
+	enum sops_kind want;
+	int error = 0;
+
+	for (;;) {
+		seg_end = flat_token(seg, end);
+		last = seg_end == end;
+		if (++depth > HUSH_MAX_SOPS_DEPTH) {
+			error = hush_err_set(HUSH_ELIMIT,
+				"%s: line %zu: sops metadata key nested deeper "
+				"than %u (HUSH_MAX_SOPS_DEPTH)", name, line,
+				(unsigned)HUSH_MAX_SOPS_DEPTH);
+			goto done;
+		}
+		if (in_list) {
+			if (!all_digits(seg, (size_t)(seg_end - seg)) ||
+			    seg_end - seg > 9) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: line %zu: bad list index in sops "
+					"metadata key \"%.*s\"", name, line,
+					(int)klen, k);
+				goto done;
+			}
+			for (idx = 0; seg < seg_end; seg++)
+				idx = idx * 10 + (size_t)(*seg - '0');
+			if (idx >= max_index) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: line %zu: list index %zu out of "
+					"range in sops metadata", name, line,
+					idx);
+				goto done;
+			}
+			tail = NULL;
+			for (c = cur->child, i = 0; c != NULL && i < idx;
+			     c = c->next, i++)
+				tail = c;
+			for (; c == NULL; i++) {
+				if ((error = text_node(&n, name, line,
+					     SOPS_NULL, count)) < 0)
+					goto done;
+				node_append(cur, &tail, n);
+				c = i == idx ? n : NULL;
+				n = NULL;
+			}
+		} else {
+			if (seg == seg_end) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: line %zu: empty name in sops "
+					"metadata key \"%.*s\"", name, line,
+					(int)klen, k);
+				goto done;
+			}
+			c = map_find(cur, seg, (size_t)(seg_end - seg));
+			if (c == NULL) {
+				if ((error = text_node(&n, name, line,
+					     SOPS_NULL, count)) < 0 ||
+				    (error = text_key(n, name, line, seg,
+					     (size_t)(seg_end - seg))) < 0)
+					goto done;
+				n->next = cur->child; /* order is irrelevant */
+				cur->child = n;
+				c = n;
+				n = NULL;
+			}
+		}
+		if (last)
+			want = SOPS_STR;
+		else if ((size_t)(end - seg_end) >= sizeof(FLAT_LIST) - 1 &&
+			 memcmp(seg_end, FLAT_LIST, sizeof(FLAT_LIST) - 1) == 0)
+			want = SOPS_LIST;
+		else
+			want = SOPS_MAP;
+		if (c->kind != SOPS_NULL && (last || c->kind != want)) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: line %zu: duplicate or conflicting sops "
+				"metadata key \"%.*s\"", name, line, (int)klen,
+				k);
+			goto done;
+		}
+		c->kind = want;
+		if (last) {
+			error = text_value(c, name, v, vlen, unescape);
+			goto done;
+		}
+		cur = c;
+		in_list = want == SOPS_LIST;
+		seg = seg_end + (in_list ? sizeof(FLAT_LIST) - 1 :
+					   sizeof(FLAT_MAP) - 1);
+	}
+done:
+	node_free(n);
+	return error;
+}
+
+/* Every list of unflattened metadata must hold indexes 0..n-1. */
+static int flat_complete(const struct sops_node *n, const char *name)
+{
+	const struct sops_node *c;
+	int error;
+
+	for (c = n->child; c != NULL; c = c->next) {
+		if (c->kind == SOPS_NULL)
+			return hush_err_set(HUSH_EPARSE,
+				"%s: sops metadata list \"%s\" has a missing "
+				"index (incomplete list)", name,
+				n->key != NULL ? n->key : "?");
+		if ((error = flat_complete(c, name)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+#define DOTENV_META "sops_"
+
+/*
+ * dotenv (sops stores/dotenv/store.go): lines split on '\n' only, empty
+ * lines skipped, `#text` a comment, else key=value with `\n` escapes;
+ * `sops_` keys are the flattened metadata (MetadataFlattenFull).
+ */
+static int dotenv_load(struct sops_file *f, const unsigned char *data,
+	size_t len)
+{
+	struct lines l = { (const char *)data, (const char *)data + len, 0 };
+	struct sops_node *doc = NULL, *n = NULL, *tail = NULL;
+	const char *s, *eq;
+	size_t n_len, count = 0, max_index = count_lines(data, len);
+	int error;
+
+	if ((error = text_node(&doc, f->name, 0, SOPS_MAP, &count)) < 0)
+		goto done;
+	while (line_next(&l, &s, &n_len)) {
+		if (n_len > 0 && s[n_len - 1] == '\n')
+			n_len--;
+		if (n_len == 0)
+			continue;
+		if (s[0] == '#') {
+			if ((error = text_node(&n, f->name, l.no, SOPS_COMMENT,
+				     &count)) < 0 ||
+			    (error = text_value(n, f->name, s + 1, n_len - 1,
+				     false)) < 0)
+				goto done;
+			node_append(doc, &tail, n);
+			n = NULL;
+			continue;
+		}
+		if ((eq = memchr(s, '=', n_len)) == NULL) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: line %zu: invalid dotenv line (no '=')",
+				f->name, l.no);
+			goto done;
+		}
+		if ((size_t)(eq - s) >= sizeof(DOTENV_META) - 1 &&
+		    memcmp(s, DOTENV_META, sizeof(DOTENV_META) - 1) == 0) {
+			if (f->meta == NULL &&
+			    (error = text_node(&f->meta, f->name, l.no,
+				     SOPS_MAP, &count)) < 0)
+				goto done;
+			if ((error = flat_insert(f->meta, f->name, l.no,
+				     s + sizeof(DOTENV_META) - 1,
+				     (size_t)(eq - s) - (sizeof(DOTENV_META) - 1),
+				     eq + 1, n_len - (size_t)(eq - s) - 1, true,
+				     max_index, &count)) < 0)
+				goto done;
+			continue;
+		}
+		if (map_find(doc, s, (size_t)(eq - s)) != NULL) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: line %zu: duplicate key \"%.*s\"", f->name,
+				l.no, (int)(eq - s), s);
+			goto done;
+		}
+		if ((error = text_node(&n, f->name, l.no, SOPS_STR,
+			     &count)) < 0 ||
+		    (error = text_key(n, f->name, l.no, s,
+			     (size_t)(eq - s))) < 0 ||
+		    (error = text_value(n, f->name, eq + 1,
+			     n_len - (size_t)(eq - s) - 1, true)) < 0)
+			goto done;
+		node_append(doc, &tail, n);
+		n = NULL;
+	}
+	if (f->meta != NULL && (error = flat_complete(f->meta, f->name)) < 0)
+		goto done;
+	f->docs = doc;
+	f->ndocs = 1;
+	doc = NULL;
+done:
+	node_free(n);
+	node_free(doc);
+	return error;
+}
+
+/* ---- INI, as gopkg.in/ini.v1 (default options) reads it ---- */
+
+static bool ini_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+		c == '\f';
+}
+
+static void ini_ltrim(const char **s, size_t *len)
+{
+	while (*len > 0 && ini_space(**s)) {
+		(*s)++;
+		(*len)--;
+	}
+}
+
+static void ini_trim(const char **s, size_t *len)
+{
+	ini_ltrim(s, len);
+	while (*len > 0 && ini_space((*s)[*len - 1]))
+		(*len)--;
+}
+
+/* The last occurrence of needle in [s, s + len), or NULL. */
+static const char *last_index(const char *s, size_t len, const char *needle,
+	size_t nlen)
+{
+	size_t i;
+
+	if (len < nlen)
+		return NULL;
+	for (i = len - nlen + 1; i-- > 0;) {
+		if (memcmp(s + i, needle, nlen) == 0)
+			return s + i;
+	}
+	return NULL;
+}
+
+static const char *index_any(const char *s, size_t len, const char *set)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (strchr(set, s[i]) != NULL && s[i] != '\0')
+			return s + i;
+	}
+	return NULL;
+}
+
+struct ini {
+	struct sops_file *f;
+	struct lines l;
+	struct hush_buf comment; /* pending comment lines (ini.v1 p.comment) */
+	struct hush_buf val;
+	size_t count;
+};
+
+/*
+ * ini.v1 readValue on the text after the delimiter (line end included):
+ * `"""`/backquote values (multi-line up to the closing quote),
+ * continuation lines ending in `\`, inline `#`/`;` comments and
+ * surrounding quotes. The value is left in in->val.
+ */
+static int ini_value(struct ini *in, const char *s, size_t len)
+{
+	const char *q = NULL, *close, *hash, *t;
+	size_t qlen = 0, tlen;
+	int error = 0;
+
+	hush_buf_clear(&in->val);
+	ini_ltrim(&s, &len);
+	if (len == 0)
+		return hush_buf_put(&in->val, "", 0);
+	if (len > 3 && memcmp(s, "\"\"\"", 3) == 0) {
+		q = "\"\"\"";
+		qlen = 3;
+	} else if (s[0] == '`') {
+		q = "`";
+		qlen = 1;
+	}
+	if (q != NULL) {
+		close = last_index(s + qlen, len - qlen, q, qlen);
+		if (close != NULL)
+			return hush_buf_put(&in->val, s + qlen,
+				(size_t)(close - s - qlen));
+		if ((error = hush_buf_put(&in->val, s + qlen, len - qlen)) < 0)
+			return error;
+		for (;;) {
+			if (!line_next(&in->l, &t, &tlen))
+				return hush_err_set(HUSH_EPARSE,
+					"%s: line %zu: missing closing %s",
+					in->f->name, in->l.no, q);
+			close = last_index(t, tlen, q, qlen);
+			if (close != NULL) {
+				hash = index_any(close, tlen -
+					(size_t)(close - t), "#;");
+				if (hash != NULL && (error = hush_buf_put(
+					     &in->comment, hash, tlen -
+					     (size_t)(hash - t))) < 0)
+					return error;
+				return hush_buf_put(&in->val, t,
+					(size_t)(close - t));
+			}
+			if ((error = hush_buf_put(&in->val, t, tlen)) < 0)
+				return error;
+		}
+	}
+	ini_trim(&s, &len);
+	if (s[len - 1] == '\\') {
+		if ((error = hush_buf_put(&in->val, s, len - 1)) < 0)
+			return error;
+		while (line_next(&in->l, &t, &tlen)) {
+			ini_trim(&t, &tlen);
+			if (tlen == 0)
+				break;
+			if ((error = hush_buf_put(&in->val, t, tlen)) < 0)
+				return error;
+			if (t[tlen - 1] != '\\')
+				break;
+			in->val.len--;
+			in->val.ptr[in->val.len] = '\0';
+		}
+		return 0;
+	}
+	if ((hash = index_any(s, len, "#;")) != NULL) {
+		if ((error = hush_buf_put(&in->comment, hash,
+			     len - (size_t)(hash - s))) < 0)
+			return error;
+		len = (size_t)(hash - s);
+		ini_trim(&s, &len);
+	}
+	if (len >= 2 && (s[0] == '\'' || s[0] == '"') && s[len - 1] == s[0] &&
+	    memchr(s + 1, s[0], len - 2) == NULL) {
+		s++;
+		len -= 2;
+	}
+	return hush_buf_put(&in->val, s, len);
+}
+
+/* sops stripCommentChar on the trimmed pending comment; appends a
+ * SOPS_COMMENT item to sec when there is one. */
+static int ini_comment(struct ini *in, struct sops_node *sec,
+	struct sops_node **tail)
+{
+	struct sops_node *n = NULL;
+	const char *s = in->comment.ptr;
+	size_t len = in->comment.len;
+	char lead;
+	int error = 0;
+
+	if (s == NULL)
+		return 0;
+	ini_trim(&s, &len);
+	if (len > 0 && sec != NULL) {
+		lead = s[0];
+		if (lead == ';' || lead == '#') {
+			while (len > 0 && (*s == lead || *s == ' ')) {
+				s++;
+				len--;
+			}
+		}
+		if ((error = text_node(&n, in->f->name, in->l.no,
+			     SOPS_COMMENT, &in->count)) < 0 ||
+		    (error = text_value(n, in->f->name, s, len, false)) < 0)
+			goto done;
+		node_append(sec, tail, n);
+		n = NULL;
+	}
+	hush_buf_clear(&in->comment);
+done:
+	node_free(n);
+	return error;
+}
+
+/* ini.v1 readKeyName: a plain or quoted name, then `=` or `:`. */
+static int ini_key(struct ini *in, const char *s, size_t len,
+	const char **key, size_t *key_len, size_t *offset)
+{
+	const char *q = NULL, *close, *d;
+	size_t qlen = 0;
+
+	if (s[0] == '"') {
+		q = len > 6 && memcmp(s, "\"\"\"", 3) == 0 ? "\"\"\"" : "\"";
+		qlen = strlen(q);
+	} else if (s[0] == '`') {
+		q = "`";
+		qlen = 1;
+	}
+	if (q != NULL) {
+		close = NULL;
+		for (d = s + qlen; d + qlen <= s + len; d++) {
+			if (memcmp(d, q, qlen) == 0) {
+				close = d;
+				break;
+			}
+		}
+		if (close == NULL)
+			return hush_err_set(HUSH_EPARSE,
+				"%s: line %zu: missing closing key quote",
+				in->f->name, in->l.no);
+		d = index_any(close + qlen, len - (size_t)(close + qlen - s),
+			"=:");
+		*key = s + qlen;
+		*key_len = (size_t)(close - s) - qlen;
+	} else {
+		d = index_any(s, len, "=:");
+		*key = s;
+		*key_len = d != NULL ? (size_t)(d - s) : 0;
+		if (d == s)
+			return hush_err_set(HUSH_EPARSE,
+				"%s: line %zu: empty key name", in->f->name,
+				in->l.no);
+	}
+	if (d == NULL)
+		return hush_err_set(HUSH_EPARSE,
+			"%s: line %zu: no '=' or ':' after the key",
+			in->f->name, in->l.no);
+	ini_trim(key, key_len);
+	*offset = (size_t)(d - s) + 1;
+	return 0;
+}
+
+/*
+ * INI (sops stores/ini/store.go): one document whose members are the
+ * sections (the implicit DEFAULT first), each a map of string values with
+ * their comments; the [sops] section is the flattened metadata (`\n`
+ * escapes, no prefix).
+ */
+static int ini_load(struct sops_file *f, const unsigned char *data,
+	size_t len)
+{
+	struct ini in;
+	struct sops_node *doc = NULL, *sec, *n = NULL, *tail = NULL;
+	struct sops_node *sec_tail = NULL;
+	const char *s, *close, *key, *hash;
+	size_t n_len, key_len = 0, off = 0;
+	size_t max_index = count_lines(data, len);
+	bool is_meta = false;
+	int error;
+
+	memset(&in, 0, sizeof(in));
+	in.f = f;
+	in.l.p = (const char *)data;
+	in.l.end = (const char *)data + len;
+	hush_buf_init(&in.comment, HUSH_MAX_SOPS_FILE);
+	hush_buf_init(&in.val, HUSH_MAX_SOPS_FILE);
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		in.l.p += 3;
+	if ((error = text_node(&doc, f->name, 0, SOPS_MAP, &in.count)) < 0 ||
+	    (error = text_node(&sec, f->name, 0, SOPS_MAP, &in.count)) < 0)
+		goto done;
+	node_append(doc, &tail, sec);
+	if ((error = text_key(sec, f->name, 0, "DEFAULT", 7)) < 0)
+		goto done;
+	while (line_next(&in.l, &s, &n_len)) {
+		ini_ltrim(&s, &n_len);
+		if (n_len == 0)
+			continue;
+		if (s[0] == '#' || s[0] == ';') {
+			if ((error = hush_buf_put(&in.comment, s, n_len)) < 0)
+				goto done;
+			continue;
+		}
+		if (s[0] == '[') {
+			close = last_index(s, n_len, "]", 1);
+			if (close == NULL) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: line %zu: unclosed section",
+					f->name, in.l.no);
+				goto done;
+			}
+			hash = index_any(close + 1,
+				n_len - (size_t)(close + 1 - s), "#;");
+			if (hash != NULL &&
+			    (error = hush_buf_put(&in.comment, hash, n_len -
+				     (size_t)(hash - s))) < 0)
+				goto done;
+			key = s + 1;
+			key_len = (size_t)(close - s) - 1;
+			is_meta = key_len == 4 && memcmp(key, "sops", 4) == 0;
+			sec = is_meta ? f->meta : map_find(doc, key, key_len);
+			if (sec != NULL && !(key_len == 7 &&
+				    memcmp(key, "DEFAULT", 7) == 0)) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: line %zu: duplicate section "
+					"[%.*s]", f->name, in.l.no,
+					(int)key_len, key);
+				goto done;
+			}
+			if (sec == NULL) {
+				if ((error = text_node(&sec, f->name, in.l.no,
+					     SOPS_MAP, &in.count)) < 0 ||
+				    (error = text_key(sec, f->name, in.l.no,
+					     key, key_len)) < 0) {
+					node_free(sec);
+					goto done;
+				}
+				if (is_meta)
+					f->meta = sec;
+				else
+					node_append(doc, &tail, sec);
+			}
+			for (sec_tail = sec->child;
+			     sec_tail != NULL && sec_tail->next != NULL;)
+				sec_tail = sec_tail->next;
+			if ((error = ini_comment(&in, is_meta ? NULL : sec,
+				     &sec_tail)) < 0)
+				goto done;
+			continue;
+		}
+		if ((error = ini_key(&in, s, n_len, &key, &key_len,
+			     &off)) < 0 ||
+		    (error = ini_value(&in, s + off, n_len - off)) < 0)
+			goto done;
+		if (is_meta) {
+			if ((error = flat_insert(f->meta, f->name, in.l.no,
+				     key, key_len, in.val.ptr, in.val.len, true,
+				     max_index, &in.count)) < 0)
+				goto done;
+			hush_buf_clear(&in.comment);
+			continue;
+		}
+		if (map_find(sec, key, key_len) != NULL) {
+			error = hush_err_set(HUSH_EPARSE,
+				"%s: line %zu: duplicate key \"%.*s\" in "
+				"section [%s]", f->name, in.l.no, (int)key_len,
+				key, sec->key);
+			goto done;
+		}
+		if ((error = text_node(&n, f->name, in.l.no, SOPS_STR,
+			     &in.count)) < 0 ||
+		    (error = text_key(n, f->name, in.l.no, key, key_len)) < 0 ||
+		    (error = text_value(n, f->name, in.val.ptr, in.val.len,
+			     false)) < 0)
+			goto done;
+		node_append(sec, &sec_tail, n);
+		n = NULL;
+		if ((error = ini_comment(&in, sec, &sec_tail)) < 0)
+			goto done;
+	}
+	if (f->meta != NULL && (error = flat_complete(f->meta, f->name)) < 0)
+		goto done;
+	f->docs = doc;
+	f->ndocs = 1;
+	doc = NULL;
+done:
+	hush_buf_dispose(&in.val);
+	hush_buf_dispose(&in.comment);
+	node_free(n);
+	node_free(doc);
+	return error;
+}
+
 /* ---- metadata ---- */
 
 /* A scalar metadata value as text, or NULL when absent, null or empty. */
@@ -886,7 +1555,7 @@ static struct sops_node *take_sops(struct sops_node *doc)
 	struct sops_node **pp, *n;
 
 	for (pp = &doc->child; *pp != NULL; pp = &(*pp)->next) {
-		if (strcmp((*pp)->key, "sops") == 0) {
+		if ((*pp)->key != NULL && strcmp((*pp)->key, "sops") == 0) {
 			n = *pp;
 			*pp = n->next;
 			n->next = NULL;
@@ -913,10 +1582,13 @@ static int meta_load(struct sops_file *f)
 	bool keys = false;
 	int rc;
 
-	f->meta = take_sops(f->docs);
-	for (d = f->docs->next; d != NULL; d = d->next) {
-		extra = take_sops(d);
-		node_free(extra);
+	if (f->format != SOPS_FORMAT_DOTENV && f->format != SOPS_FORMAT_INI) {
+		/* dotenv and INI: the loader set f->meta (flattened) */
+		f->meta = take_sops(f->docs);
+		for (d = f->docs->next; d != NULL; d = d->next) {
+			extra = take_sops(d);
+			node_free(extra);
+		}
 	}
 	if (f->meta == NULL)
 		return hush_err_set(HUSH_EPARSE,
@@ -1018,9 +1690,14 @@ int sops_load(struct sops_file **out, const char *name,
 	case SOPS_FORMAT_BINARY:
 		error = json_load(f, data, len);
 		break;
+	case SOPS_FORMAT_DOTENV:
+		error = dotenv_load(f, data, len);
+		break;
+	case SOPS_FORMAT_INI:
+		error = ini_load(f, data, len);
+		break;
 	default:
-		error = hush_err_set(HUSH_EUSAGE,
-			"%s: dotenv and INI sops files are not supported yet",
+		error = hush_err_set(HUSH_EUSAGE, "%s: unknown sops format",
 			name);
 		break;
 	}
@@ -1353,6 +2030,37 @@ static bool should_encrypt(const struct dctx *c)
 	return any;
 }
 
+/*
+ * A comment (dotenv, INI) uses the path of the branch that holds it. sops
+ * keeps an encrypted-looking comment that does not decrypt as it is (with
+ * a warning), and hashes only what decrypts to a non-comment type.
+ */
+static int comment_decrypt(struct dctx *c, const struct sops_node *in,
+	struct sops_node *n)
+{
+	enum sops_kind kind = SOPS_COMMENT;
+	int error;
+
+	if (should_encrypt(c) && in->raw_len > 0) {
+		error = enc_decrypt(&n->value, &kind, c, in->raw, in->raw_len,
+			c->path.ptr, c->path.len, c->path.ptr);
+		if (error == HUSH_ENOMEM)
+			return error;
+		if (error == 0) {
+			n->encrypted = true;
+			if (kind == SOPS_COMMENT)
+				return 0;
+			return aesgcm_sha512_update(c->h, n->value->data,
+				n->value->len);
+		}
+	}
+	if ((error = secret_new(&n->value, in->raw_len + 1)) < 0)
+		return error;
+	memcpy(n->value->data, in->raw, in->raw_len);
+	n->value->len = in->raw_len;
+	return 0;
+}
+
 static int leaf_decrypt(struct dctx *c, const struct sops_node *in,
 	struct sops_node *n)
 {
@@ -1362,6 +2070,8 @@ static int leaf_decrypt(struct dctx *c, const struct sops_node *in,
 	n->kind = in->kind;
 	if (in->kind == SOPS_NULL)
 		return 0; /* neither decrypted nor hashed */
+	if (in->kind == SOPS_COMMENT)
+		return comment_decrypt(c, in, n);
 	if (should_encrypt(c)) {
 		n->encrypted = true;
 		if (in->kind != SOPS_STR)
@@ -1397,6 +2107,7 @@ static int walk_decrypt(struct dctx *c, const struct sops_node *in,
 	struct sops_node *n = NULL, *ch = NULL, *tail = NULL;
 	const struct sops_node *ic;
 	size_t mark;
+	bool keyed;
 	int error;
 
 	*out = NULL;
@@ -1418,7 +2129,8 @@ static int walk_decrypt(struct dctx *c, const struct sops_node *in,
 	}
 	for (ic = in->child; ic != NULL; ic = ic->next) {
 		mark = c->path.len;
-		if (in->kind == SOPS_MAP) {
+		keyed = in->kind == SOPS_MAP && ic->key != NULL;
+		if (keyed) {
 			if ((error = hush_buf_put(&c->path, ic->key,
 				     ic->key_len)) < 0 ||
 			    (error = hush_buf_putc(&c->path, ':')) < 0) {
@@ -1429,7 +2141,7 @@ static int walk_decrypt(struct dctx *c, const struct sops_node *in,
 			c->comp[c->ncomp++] = ic->key;
 		}
 		error = walk_decrypt(c, ic, &ch, depth + 1);
-		if (in->kind == SOPS_MAP)
+		if (keyed)
 			c->ncomp--;
 		c->path.len = mark;
 		c->path.ptr[mark] = '\0';
@@ -1700,7 +2412,7 @@ int sops_tree_lookup(const struct sops_node **out, const struct sops_tree *t,
 		c = NULL;
 		if (n->kind == SOPS_MAP) {
 			for (c = n->child; c != NULL; c = c->next) {
-				if (c->key_len == len &&
+				if (c->key != NULL && c->key_len == len &&
 				    memcmp(c->key, p, len) == 0)
 					break;
 			}
@@ -1737,7 +2449,7 @@ static int walk_leaves(const struct sops_node *n, struct hush_buf *path,
 	}
 	for (c = n->child; c != NULL; c = c->next) {
 		mark = path->len;
-		if (n->kind == SOPS_MAP &&
+		if (n->kind == SOPS_MAP && c->key != NULL &&
 		    ((error = hush_buf_put(path, c->key, c->key_len)) < 0 ||
 		     (error = hush_buf_putc(path, ':')) < 0))
 			return error;

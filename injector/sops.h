@@ -3,7 +3,7 @@
  * sops.h - sops files, decryption side (spec: sops-and-age.md Part B):
  * the `sops` metadata, the data key from the age recipients, ENC[...]
  * values (AES-256-GCM, AAD = key path), the MAC, and the decrypted tree.
- * YAML (libyaml), JSON and binary (payload.h) stores. Plaintext lives only
+ * YAML (libyaml), JSON, binary (payload.h), dotenv and INI stores. Plaintext lives only
  * in struct secret memory; a failed decryption releases nothing.
  */
 #ifndef HUSH_SOPS_H
@@ -21,8 +21,8 @@ enum sops_format {
 	SOPS_FORMAT_AUTO,   /* by file name, as sops does: see below */
 	SOPS_FORMAT_YAML,
 	SOPS_FORMAT_JSON,
-	SOPS_FORMAT_DOTENV, /* store pending (issue 7): HUSH_EUSAGE */
-	SOPS_FORMAT_INI,    /* store pending (issue 7): HUSH_EUSAGE */
+	SOPS_FORMAT_DOTENV, /* key=value lines; sops_ lines are the metadata */
+	SOPS_FORMAT_INI,    /* [section] key = value; [sops] is the metadata */
 	SOPS_FORMAT_BINARY, /* a JSON document {"data": ENC[...], "sops": ...} */
 };
 
@@ -41,7 +41,10 @@ enum sops_kind {
 
 /*
  * A node of a tree. Maps and lists chain their members through `child`
- * and `next` in document order; a map member carries its `key`. In a tree
+ * and `next` in document order; a map member carries its `key`, except a
+ * SOPS_COMMENT (dotenv, INI), whose key is NULL. A dotenv document is one
+ * map of strings; an INI document is a map of sections (DEFAULT first),
+ * each a map of strings. In a tree
  * returned by sops_decrypt() every leaf except SOPS_NULL has `value`: the
  * bytes as sops serialises them for its MAC (str and bytes verbatim, int
  * decimal, float Go 'f' -1 formatting, bool True/False, time RFC 3339),
@@ -80,8 +83,8 @@ enum sops_format sops_format_from_name(const char *name);
  * @param name the file name, for messages and SOPS_FORMAT_AUTO
  * @param[out] out the caller owns it; release with sops_file_free()
  * @return 0, HUSH_EPARSE (syntax, anchors or aliases, duplicate keys,
- *         bad metadata), HUSH_ELIMIT, HUSH_EUSAGE (a store not supported
- *         yet) or HUSH_ENOMEM
+ *         bad metadata, incomplete or conflicting flattened metadata),
+ *         HUSH_ELIMIT, HUSH_EUSAGE (an unknown format) or HUSH_ENOMEM
  */
 int sops_load(struct sops_file **out, const char *name,
 	const unsigned char *data, size_t len, enum sops_format format);

@@ -16,12 +16,18 @@ rm -rf "$seeds"
 mkdir -p "$seeds/age" "$seeds/sops" "$seeds/dockerignore" "$seeds/dockerfile" \
 	"$seeds/rules"
 cp corpus/injector/age/*.age corpus/injector/age/cctv-testdata/* "$seeds/age/" 2>/dev/null || true
-# the first byte picks the format: odd JSON, even YAML
+# the first byte picks the format (byte % 4): d YAML, a JSON, b dotenv, c INI
 for f in corpus/injector/sops/*.yaml corpus/injector/sops/*/*.yaml; do
-	[ -f "$f" ] && { printf 'b'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
+	[ -f "$f" ] && { printf 'd'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
 done
 for f in corpus/injector/sops/*.json corpus/injector/sops/*/*.json; do
 	[ -f "$f" ] && { printf 'a'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
+done
+for f in corpus/injector/sops/*.env corpus/injector/sops/*/*.env; do
+	[ -f "$f" ] && { printf 'b'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
+done
+for f in corpus/injector/sops/*.ini corpus/injector/sops/*/*.ini; do
+	[ -f "$f" ] && { printf 'c'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
 done
 cp corpus/context/guarded/.dockerignore "$seeds/dockerignore/guarded"
 cp corpus/context/dockerfiles/* "$seeds/dockerfile/"

@@ -464,7 +464,7 @@ static void malformed(void)
 		{ "a.json", "{\"a\":1,\"a\":2}", "duplicate JSON key",
 			HUSH_EPARSE },
 		{ "a.json", "{\"a\":1} x", "trailing", HUSH_EPARSE },
-		{ "a.env", "a=b\n", "not supported", HUSH_EUSAGE },
+		{ "a.env", "a=b\n", "no sops metadata", HUSH_EPARSE },
 		{ "a.yaml", "x: !!binary aGk=\nsops: {}\n", "tag",
 			HUSH_EPARSE },
 	};
@@ -534,7 +534,303 @@ static void truncated(void)
 	age_identities_free(ids);
 }
 
+/* dotenv and INI vectors (PGP-only): the data key from .expected.json. */
+static const char *const flat_files[] = {
+	"pgp-head/functional-tests/res/format.enc.env",
+	"pgp-head/functional-tests/res/format.enc.ini",
+	"pgp-head/functional-tests/res/format-2.enc.ini",
+	"pgp-head/example.ini",
+};
+
+static struct sops_tree *flat_decrypt(const char *file, unsigned flags)
+{
+	unsigned char key[SOPS_DATA_KEY_BYTES];
+	struct hush_buf b;
+	struct sops_file *f;
+	struct sops_tree *t = NULL;
+
+	read_corpus(&b, file);
+	expected_key(key, file);
+	f = load_text(file, b.ptr, b.len);
+	T_OK(sops__decrypt_with_key(&t, f, key, flags));
+	sops_file_free(f);
+	hush_buf_dispose(&b);
+	return t;
+}
+
+static void dotenv_ini_vectors(void)
+{
+	struct sops_tree *t;
+	const struct sops_node *n = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(flat_files) / sizeof(*flat_files); i++) {
+		t = flat_decrypt(flat_files[i], 0);
+		T_ASSERT(sops_tree_mac_ok(t));
+		check_expected(t, flat_files[i]);
+		sops_tree_free(t);
+	}
+	/* sops' functional test: `foo = bar` is key "foo ", value " bar" */
+	t = flat_decrypt(flat_files[0], 0);
+	T_EQ_INT(sops_tree_format(t), SOPS_FORMAT_DOTENV);
+	T_OK(sops_tree_lookup(&n, t, "foo "));
+	T_EQ_INT(n->value->len, 4);
+	T_EQ_MEM(n->value->data, " bar", 4);
+	sops_tree_free(t);
+	/* the `"""` metadata form decrypts to [foo] bar = baz */
+	t = flat_decrypt(flat_files[2], 0);
+	T_EQ_INT(sops_tree_format(t), SOPS_FORMAT_INI);
+	T_OK(sops_tree_lookup(&n, t, "foo.bar"));
+	T_EQ_INT(n->value->len, 3);
+	T_EQ_MEM(n->value->data, "baz", 3);
+	sops_tree_free(t);
+}
+
+/* The encrypted section comment of example.ini: AAD of its section. */
+static int find_comment(const struct sops_leaf *l, void *payload)
+{
+	int *found = payload;
+
+	if (l->node->kind != SOPS_COMMENT)
+		return 0;
+	T_EQ_STR(l->aad, "name:");
+	T_ASSERT(l->node->encrypted);
+	T_EQ_INT(l->node->value->len, 34);
+	T_EQ_MEM(l->node->value->data, "An example file for use with sops!",
+		34);
+	(*found)++;
+	return 0;
+}
+
+static void ini_comment_and_clear(void)
+{
+	struct sops_tree *t = flat_decrypt("pgp-head/example.ini", 0);
+	const struct sops_node *n = NULL;
+	int found = 0;
+
+	T_OK(sops_tree_walk(t, find_comment, &found));
+	T_EQ_INT(found, 1);
+	T_OK(sops_tree_lookup(&n, t, "not private.notsecret_unencrypted"));
+	T_ASSERT(!n->encrypted);
+	T_EQ_MEM(n->value->data, "hi there!", 9);
+	T_OK(sops_tree_lookup(&n, t, "phoneNumbers.office"));
+	T_EQ_MEM(n->value->data, "646 555-4567", 12);
+	sops_tree_free(t);
+}
+
+/* Edited dotenv/INI files must fail with code and no tree. */
+static void flat_expect_fail(const char *file, struct hush_buf *b, int code,
+	const char *msg)
+{
+	unsigned char key[SOPS_DATA_KEY_BYTES];
+	struct sops_file *f = NULL;
+	struct sops_tree *t = NULL;
+	int error;
+
+	expected_key(key, file);
+	error = sops_load(&f, file, (const unsigned char *)b->ptr, b->len,
+		SOPS_FORMAT_AUTO);
+	if (error == 0)
+		error = sops__decrypt_with_key(&t, f, key, 0);
+	if (error != code || t != NULL ||
+	    (msg != NULL && strstr(hush_err_msg(), msg) == NULL))
+		T_FAIL("%s: got %d \"%s\", want %d \"%s\"", file, error,
+			hush_err_msg(), code, msg != NULL ? msg : "");
+	T_ASSERT(strstr(hush_err_msg(), file) != NULL);
+	sops_file_free(f);
+}
+
+static void dotenv_ini_negatives(void)
+{
+	static const struct {
+		const char *file, *edit, *to;
+		int code;
+		const char *msg;
+	} cases[] = {
+		{ "pgp-head/functional-tests/res/format.enc.env",
+			"foo =ENC[AES256_GCM,data:", NULL, HUSH_EAUTH,
+			"foo :: authentication failed" },
+		{ "pgp-head/functional-tests/res/format.enc.env",
+			"sops_lastmodified=2026-05-22T20:15:29Z",
+			"sops_lastmodified=2026-05-22T20:15:30Z", HUSH_EAUTH,
+			"MAC mismatch" },
+		{ "pgp-head/functional-tests/res/format.enc.env",
+			"foo =", "fo0 =", HUSH_EAUTH,
+			"fo0 :: authentication failed" },
+		{ "pgp-head/example.ini", "lastName  = ENC[AES256_GCM,data:",
+			NULL, HUSH_EAUTH, "name:lastName:: authentication" },
+		{ "pgp-head/example.ini", "lastmodified                = "
+			"2019-12-10T22:45:52Z", "lastmodified                = "
+			"2019-12-10T22:45:53Z", HUSH_EAUTH,
+			"MAC mismatch" },
+		{ "pgp-head/example.ini", "notsecret_unencrypted = hi",
+			"notsecret_unencrypted = Hi", HUSH_EAUTH,
+			"MAC mismatch" },
+		{ "pgp-head/example.ini", "[address]", "[adDress]", HUSH_EAUTH,
+			"adDress:city:: authentication" },
+		{ "pgp-head/functional-tests/res/format-2.enc.ini",
+			"bar = ENC[AES256_GCM,data:", NULL, HUSH_EAUTH,
+			"foo:bar:: authentication" },
+		{ "pgp-head/functional-tests/res/format.enc.ini",
+			"pgp__list_0__map_created_at",
+			"pgp__list_2__map_created_at",
+			HUSH_EPARSE, "incomplete list" },
+	};
+	struct hush_buf b;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		read_corpus(&b, cases[i].file);
+		if (cases[i].to == NULL)
+			flip_after(&b, cases[i].edit);
+		else
+			replace(&b, cases[i].edit, cases[i].to);
+		flat_expect_fail(cases[i].file, &b, cases[i].code,
+			cases[i].msg);
+		hush_buf_dispose(&b);
+	}
+}
+
+/* Every cut of a dotenv/INI vector before the end of its MAC fails. */
+static void dotenv_ini_truncated(void)
+{
+	unsigned char key[SOPS_DATA_KEY_BYTES];
+	struct sops_file *f = NULL;
+	struct sops_tree *t = NULL;
+	struct hush_buf b;
+	const char *mac;
+	size_t i, cut, end;
+	int error;
+
+	for (i = 0; i < sizeof(flat_files) / sizeof(*flat_files); i++) {
+		read_corpus(&b, flat_files[i]);
+		expected_key(key, flat_files[i]);
+		mac = strstr(b.ptr, "mac");
+		T_ASSERT(mac != NULL);
+		end = (size_t)(strstr(mac, "type:str]") - b.ptr) + 8;
+		for (cut = 0; cut < end; cut += 7) {
+			error = sops_load(&f, flat_files[i],
+				(const unsigned char *)b.ptr, cut,
+				SOPS_FORMAT_AUTO);
+			if (error == 0) {
+				error = sops__decrypt_with_key(&t, f, key, 0);
+				sops_file_free(f);
+				f = NULL;
+			}
+			if (error == 0)
+				T_FAIL("%s: cut at %zu decrypted",
+					flat_files[i], cut);
+			T_ASSERT(t == NULL);
+		}
+		hush_buf_dispose(&b);
+	}
+}
+
+static void dotenv_ini_malformed(void)
+{
+	static const struct {
+		const char *name, *text, *msg;
+		int code;
+	} cases[] = {
+		{ "a.env", "a=b\nnokey\n", "a.env: line 2: invalid dotenv",
+			HUSH_EPARSE },
+		{ "a.env", "a=b\nsops_age__list_1__map_enc=x\n"
+			"sops_lastmodified=2022-03-15T22:11:15Z\n",
+			"incomplete list", HUSH_EPARSE },
+		{ "a.env", "sops_version=1\nsops_version=2\n",
+			"a.env: line 2: duplicate or conflicting", HUSH_EPARSE },
+		{ "a.env", "sops_age__list_0__map_enc=x\nsops_age__map_x=y\n",
+			"line 2: duplicate or conflicting", HUSH_EPARSE },
+		{ "a.env", "sops_age__list_99999__map_enc=x\n",
+			"out of range", HUSH_EPARSE },
+		{ "a.env", "sops_age__list_x=x\n", "bad list index",
+			HUSH_EPARSE },
+		{ "a.env", "a=1\na=2\nsops_version=1\n",
+			"line 2: duplicate key", HUSH_EPARSE },
+		{ "a.env", "a=1\nsops_age__list_0__map_enc=x\n",
+			"lastmodified", HUSH_EPARSE },
+		{ "a.ini", "[a\nx=1\n", "a.ini: line 1: unclosed section",
+			HUSH_EPARSE },
+		{ "a.ini", "[sops]\nversion=1\n[sops]\n",
+			"line 3: duplicate section", HUSH_EPARSE },
+		{ "a.ini", "[a]\nx=1\nx=2\n", "line 3: duplicate key",
+			HUSH_EPARSE },
+		{ "a.ini", "[a]\nx\n", "line 2: no '='", HUSH_EPARSE },
+		{ "a.ini", "[a]\n=1\n", "line 2: empty key", HUSH_EPARSE },
+		{ "a.ini", "[sops]\nenc = \"\"\"abc\ndef\n",
+			"missing closing", HUSH_EPARSE },
+		{ "a.ini", "[a]\nx=1\n", "no sops metadata", HUSH_EPARSE },
+	};
+	struct sops_file *f = NULL;
+	size_t i;
+	int error;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		error = sops_load(&f, cases[i].name,
+			(const unsigned char *)cases[i].text,
+			strlen(cases[i].text), SOPS_FORMAT_AUTO);
+		if (error != cases[i].code ||
+		    strstr(hush_err_msg(), cases[i].msg) == NULL)
+			T_FAIL("case %zu: got %d \"%s\"", i, error,
+				hush_err_msg());
+		T_ASSERT(f == NULL);
+	}
+}
+
+/* ini.v1 value forms, and a dotenv `\n` escape, as loaded. */
+static void dotenv_ini_forms(void)
+{
+	static const char ini[] =
+		"; head\nk0 = v0\n[s] ; sec\n"
+		"a = \"q\"\nb = 'q' # c\nc : x;y\nd = `m\n"
+		"n` tail\ne = a\\\n  b\n\n"
+		"[sops]\nage__list_0__map_enc = x\\ny\n"
+		"lastmodified = 2022-03-15T22:11:15Z\n"
+		"encrypted_regex = ^nomatch$\n";
+	static const char env[] =
+		"#c\nk_unencrypted=a\\nb\nsops_age__list_0__map_enc=x\n"
+		"sops_lastmodified=2022-03-15T22:11:15Z\n";
+	static const struct {
+		const char *path, *want;
+	} iv[] = {
+		{ "DEFAULT.k0", "v0" }, { "s.a", "q" }, { "s.b", "q" },
+		{ "s.c", "x" }, { "s.d", "m\nn" }, { "s.e", "ab" },
+	};
+	unsigned char key[SOPS_DATA_KEY_BYTES];
+	struct sops_file *f = load_text("f.ini", ini, strlen(ini));
+	struct sops_tree *t = NULL;
+	const struct sops_node *n = NULL;
+	size_t i;
+
+	memset(key, 7, sizeof(key));
+	T_OK(sops__decrypt_with_key(&t, f, key, SOPS_IGNORE_MAC));
+	T_ASSERT(!sops_tree_mac_ok(t));
+	for (i = 0; i < sizeof(iv) / sizeof(*iv); i++) {
+		T_OK(sops_tree_lookup(&n, t, iv[i].path));
+		T_ASSERT(!n->encrypted);
+		T_EQ_INT(n->value->len, strlen(iv[i].want));
+		T_EQ_MEM(n->value->data, iv[i].want, strlen(iv[i].want));
+	}
+	n = sops_tree_doc(t, 0)->child->child->next; /* k0's comment */
+	T_ASSERT(n != NULL && n->kind == SOPS_COMMENT && n->key == NULL);
+	T_EQ_MEM(n->value->data, "head", 4);
+	sops_tree_free(t);
+	t = NULL;
+	sops_file_free(f);
+	f = load_text("f.env", env, strlen(env));
+	T_EQ_INT(sops__decrypt_with_key(&t, f, key, 0), HUSH_EAUTH);
+	T_OK(sops__decrypt_with_key(&t, f, key, SOPS_IGNORE_MAC));
+	T_OK(sops_tree_lookup(&n, t, "k_unencrypted"));
+	T_EQ_INT(n->value->len, 3);
+	T_EQ_MEM(n->value->data, "a\nb", 3);
+	sops_tree_free(t);
+	sops_file_free(f);
+}
+
 T_MAIN(T_CASE(age_yaml), T_CASE(age_json), T_CASE(age_each_identity),
 	T_CASE(pgp_known_key), T_CASE(binary_output), T_CASE(no_mac),
 	T_CASE(pgp_only), T_CASE(negatives), T_CASE(wrong_or_no_key),
-	T_CASE(malformed), T_CASE(not_string), T_CASE(truncated))
+	T_CASE(malformed), T_CASE(not_string), T_CASE(truncated),
+	T_CASE(dotenv_ini_vectors), T_CASE(ini_comment_and_clear),
+	T_CASE(dotenv_ini_negatives), T_CASE(dotenv_ini_truncated),
+	T_CASE(dotenv_ini_malformed), T_CASE(dotenv_ini_forms))
