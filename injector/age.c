@@ -14,6 +14,7 @@
 #include "hush/err.h"
 #include "hush/limits.h"
 #include "age.h"
+#include "b64.h"
 
 #define INTRO "age-encryption.org/v1\n"
 #define ARMOR_BEGIN "-----BEGIN AGE ENCRYPTED FILE-----"
@@ -78,79 +79,6 @@ const char *age_result_name(enum age_result r)
 		break;
 	}
 	return "other failure";
-}
-
-/* ---- base64 (RFC 4648 standard alphabet, strict) ---- */
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Decode in[0..in_len) into out (at most cap bytes). Canonical only: the
- * unused low bits of the last character must be zero (Go's Strict()). With
- * padded, the length must be a multiple of 4 and '=' only at the end;
- * without, '=' is an illegal character. Returns false on any error; every
- * byte outside the alphabet (CR, LF, space) is an error.
- */
-static bool b64_decode(unsigned char *out, size_t cap, size_t *out_len,
-	const char *in, size_t in_len, bool padded)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	uint32_t acc = 0;
-	size_t i, n = 0, rem, full;
-	int v;
-
-	if (padded) {
-		if (in_len % 4 != 0)
-			return false;
-		if (in_len > 0 && s[in_len - 1] == '=') {
-			in_len--;
-			if (s[in_len - 1] == '=')
-				in_len--;
-		}
-	}
-	rem = in_len % 4;
-	if (rem == 1)
-		return false;
-	full = in_len / 4 * 3 + (rem ? rem - 1 : 0);
-	if (full > cap)
-		return false;
-	for (i = 0; i < in_len; i++) {
-		v = b64_value(s[i]);
-		if (v < 0)
-			return false;
-		acc = (acc << 6) | (uint32_t)v;
-		if (i % 4 == 3) {
-			out[n++] = (unsigned char)(acc >> 16);
-			out[n++] = (unsigned char)(acc >> 8);
-			out[n++] = (unsigned char)acc;
-			acc = 0;
-		}
-	}
-	if (rem == 2) {
-		if (acc & 0xf)
-			return false;
-		out[n++] = (unsigned char)(acc >> 4);
-	} else if (rem == 3) {
-		if (acc & 0x3)
-			return false;
-		out[n++] = (unsigned char)(acc >> 10);
-		out[n++] = (unsigned char)(acc >> 2);
-	}
-	*out_len = n;
-	return true;
 }
 
 /* ---- Bech32 (BIP 173, no 90-character limit; age internal/bech32) ---- */
@@ -578,7 +506,7 @@ int age_armor_decode(struct hush_buf *out, const unsigned char *data,
 				"than %u columns", lineno, ARMOR_COLUMNS);
 			goto done;
 		}
-		if (!b64_decode(tmp, sizeof(tmp), &n, line, line_len, true)) {
+		if (!b64_strict_decode(tmp, sizeof(tmp), &n, line, line_len, true)) {
 			hush_err_set(error, "age: armor: line %zu is not "
 				"canonical padded base64", lineno);
 			goto done;
@@ -695,7 +623,7 @@ static int parse_stanza(struct stanza *st, const char *d, size_t len,
 				"file in a stanza body");
 			goto done;
 		}
-		if (!b64_decode(tmp, sizeof(tmp), &n, line, line_len, false)) {
+		if (!b64_strict_decode(tmp, sizeof(tmp), &n, line, line_len, false)) {
 			if (has_prefix(line, line_len, "---") ||
 			    has_prefix(line, line_len, "->"))
 				hush_err_set(error, "age: header: stanza ended "
@@ -764,7 +692,7 @@ static int parse_header(struct header *h, const unsigned char *data,
 	/* exactly "---" SP mac: no other fields, no trailing space */
 	if (line_len < 4 || line[3] != ' ' ||
 	    memchr(line + 4, ' ', line_len - 4) != NULL ||
-	    !b64_decode(h->mac, sizeof(h->mac), &n, line + 4, line_len - 4,
+	    !b64_strict_decode(h->mac, sizeof(h->mac), &n, line + 4, line_len - 4,
 		false) || n != MAC_BYTES) {
 		hush_err_set(error, "age: header: malformed MAC line");
 		goto done;
@@ -795,7 +723,7 @@ static int stanza_body32(unsigned char *out, const struct stanza *st,
 	size_t n;
 
 	if (st->body_len != FILE_KEY_BYTES + SEAL_AEAD_TAG_BYTES ||
-	    !b64_decode(out, FILE_KEY_BYTES + SEAL_AEAD_TAG_BYTES, &n,
+	    !b64_strict_decode(out, FILE_KEY_BYTES + SEAL_AEAD_TAG_BYTES, &n,
 		st->line0, st->line0_len, false))
 		return hush_err_set(HUSH_EPARSE, "age: %s stanza: wrapped "
 			"file key is not 16 bytes", what);
@@ -826,7 +754,7 @@ static int unwrap_x25519(unsigned char *file_key, const struct stanza *st,
 			"want 1", st->nargs);
 		goto done;
 	}
-	if (!b64_decode(share, sizeof(share), &n, st->arg[0], st->arg_len[0],
+	if (!b64_strict_decode(share, sizeof(share), &n, st->arg[0], st->arg_len[0],
 		false) || n != sizeof(share)) {
 		hush_err_set(error, "age: X25519 stanza: the share is not "
 			"canonical base64 of 32 bytes");
@@ -902,7 +830,7 @@ static int unwrap_scrypt(unsigned char *file_key, const struct header *h,
 		goto done;
 	}
 	memcpy(salt, SCRYPT_LABEL, label);
-	if (!b64_decode(salt + label, SCRYPT_SALT_BYTES, &n, st->arg[0],
+	if (!b64_strict_decode(salt + label, SCRYPT_SALT_BYTES, &n, st->arg[0],
 		st->arg_len[0], false) || n != SCRYPT_SALT_BYTES) {
 		hush_err_set(error, "age: scrypt stanza: the salt is not "
 			"canonical base64 of 16 bytes");

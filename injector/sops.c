@@ -23,6 +23,7 @@
 #include "hush/limits.h"
 #include "aesgcm.h"
 #include "payload.h"
+#include "b64.h"
 #include "sops.h"
 
 #define ENC_PREFIX "ENC[AES256_GCM,data:"
@@ -1773,56 +1774,11 @@ static bool enc_split(struct enc *e, const char *s, size_t len)
 		e->type_len > 0 && memchr(e->type, ',', e->type_len) == NULL;
 }
 
-static int b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Strict padded standard base64 (canonical: zero pad bits). */
+/* Strict padded standard base64 (canonical: zero pad bits); never empty. */
 static bool b64_decode(unsigned char *out, size_t cap, size_t *out_len,
 	const char *s, size_t len)
 {
-	size_t i, o = 0, pad = 0;
-	unsigned long acc;
-	int v[4], k;
-
-	if (len == 0 || len % 4 != 0 || len / 4 * 3 > cap + 2)
-		return false;
-	for (i = 0; i < len; i += 4) {
-		for (k = 0; k < 4; k++) {
-			if (s[i + k] == '=' && i + 4 == len && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad > 0)
-				return false;
-			if ((v[k] = b64_val(s[i + k])) < 0)
-				return false;
-		}
-		acc = ((unsigned long)v[0] << 18) | ((unsigned long)v[1] << 12) |
-			((unsigned long)v[2] << 6) | (unsigned long)v[3];
-		if ((pad == 1 && (acc & 0xff) != 0) ||
-		    (pad == 2 && (acc & 0xffff) != 0) || o + 3 - pad > cap)
-			return false;
-		out[o++] = (unsigned char)(acc >> 16);
-		if (pad < 2)
-			out[o++] = (unsigned char)(acc >> 8);
-		if (pad < 1)
-			out[o++] = (unsigned char)acc;
-	}
-	*out_len = o;
-	return true;
+	return len > 0 && b64_strict_decode(out, cap, out_len, s, len, true);
 }
 
 /* Go strconv.ParseBool */
