@@ -5,7 +5,13 @@
 set -u
 hush=$1 src=$2 name=$3
 
-box=$(mktemp -d "${HUSH_TEST_TMP:-${TMPDIR:-/tmp}}/hush-cli.XXXXXX") || exit 2
+# the *unreadable tests run hush as nobody: their sandbox must be reachable
+# by nobody, which a build tree inside a private clone is not
+case $name in
+*unreadable) tmpbase=/tmp ;;
+*) tmpbase=${HUSH_TEST_TMP:-${TMPDIR:-/tmp}} ;;
+esac
+box=$(mktemp -d "$tmpbase/hush-cli.XXXXXX") || exit 2
 trap 'chmod -R u+rwx "$box" 2>/dev/null; rm -rf "$box"' EXIT INT TERM
 # one database cache for the whole suite (written atomically), else per test
 export XDG_CACHE_HOME="${HUSH_TEST_CACHE:-$box/cache}"
@@ -21,6 +27,19 @@ want_out() { grep -qF -- "$1" "$box/out" || { cat "$box/out" >&2; fail "stdout l
 no_crash() { [ "$rc" -lt 128 ] || fail "killed by signal $((rc - 128))"; }
 
 # A fake token in the format of rule github.pat.classic, new each run.
+# as_nobody ARGS...: run hush as uid 65534 (root) or as we are; the binary
+# is copied into the sandbox, since its build folder may be private
+as_nobody() {
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv >/dev/null || { echo "skip: no setpriv"; exit 0; }
+		cp "$hush" "$box/hush-nobody" && chmod 755 "$box" "$box/hush-nobody"
+		run setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env XDG_CACHE_HOME=/nonexistent "$box/hush-nobody" "$@"
+	else
+		run "$hush" "$@"
+	fi
+}
+
 fake_ghp() {
 	printf 'ghp_%s' "$(head -c 200 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 36)"
 }
@@ -63,14 +82,7 @@ t_unreadable() {
 	echo "x" > tree/locked/inner.txt
 	chmod 000 tree/secret.txt tree/locked
 	chmod 755 "$box" tree
-	if [ "$(id -u)" = 0 ]; then
-		command -v setpriv >/dev/null || { echo "skip: no setpriv"; exit 0; }
-		chmod 755 "$box/cache" 2>/dev/null
-		run setpriv --reuid=65534 --regid=65534 --clear-groups \
-			env XDG_CACHE_HOME=/nonexistent "$hush" dir --no-progress tree
-	else
-		run "$hush" dir --no-progress tree
-	fi
+	as_nobody dir --no-progress tree
 	want_rc 3
 	want_err "tree/secret.txt: cannot open"
 	want_err "tree/locked: cannot open folder"
@@ -292,23 +304,12 @@ t_context_unreadable() {
 	mkctx ctx && mkdir ctx/locked && echo x > ctx/locked/a.txt
 	chmod 000 ctx/locked
 	chmod 755 "$box" ctx
-	if [ "$(id -u)" = 0 ]; then
-		command -v setpriv >/dev/null || { echo "skip: no setpriv"; exit 0; }
-		run setpriv --reuid=65534 --regid=65534 --clear-groups \
-			env XDG_CACHE_HOME=/nonexistent "$hush" context --no-progress ctx
-	else
-		run "$hush" context --no-progress ctx
-	fi
+	as_nobody context --no-progress ctx
 	want_rc 3; want_err "ctx/locked"
 	# excluded by .dockerignore: no builder sends it, so it does not matter
 	echo locked > ctx/.dockerignore
 	chmod 644 ctx/.dockerignore
-	if [ "$(id -u)" = 0 ]; then
-		run setpriv --reuid=65534 --regid=65534 --clear-groups \
-			env XDG_CACHE_HOME=/nonexistent "$hush" context --no-progress ctx
-	else
-		run "$hush" context --no-progress ctx
-	fi
+	as_nobody context --no-progress ctx
 	want_rc 0
 }
 
