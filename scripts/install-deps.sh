@@ -5,7 +5,8 @@ set -eu
 
 pkgs="build-essential cmake pkg-config git ca-certificates python3
 python3-jsonschema libhyperscan-dev libpcre2-dev libyaml-dev libsodium-dev
-libcjson-dev ripgrep time age zlib1g-dev libssl-dev"
+libcjson-dev ripgrep time age zlib1g-dev libssl-dev libgit2-dev git-secrets
+libarchive-dev zstd skopeo umoci libcurl4-openssl-dev openssl util-linux"
 
 missing=""
 for p in $pkgs; do
