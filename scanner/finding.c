@@ -17,7 +17,36 @@ void finding_dispose(struct finding *f)
 	free(f->message);
 	free(f->before);
 	free(f->after);
+	for (size_t i = 0; i < f->nattrs; i++) {
+		free(f->attrs[i].key);
+		free(f->attrs[i].value);
+	}
+	free(f->attrs);
 	memset(f, 0, sizeof(*f));
+}
+
+int finding_attr_add(struct finding *f, const char *key, const char *value)
+{
+	struct finding_attr *v;
+	char *k, *val;
+
+	if (f->nattrs >= 64)
+		return hush_err_set(HUSH_ELIMIT, "more than 64 attributes on one finding");
+	v = realloc(f->attrs, (f->nattrs + 1) * sizeof(*v));
+	if (v == NULL)
+		return hush_err_set(HUSH_ENOMEM, "out of memory");
+	f->attrs = v;
+	k = strdup(key);
+	val = strdup(value);
+	if (k == NULL || val == NULL) {
+		free(k);
+		free(val);
+		return hush_err_set(HUSH_ENOMEM, "out of memory");
+	}
+	v[f->nattrs].key = k;
+	v[f->nattrs].value = val;
+	f->nattrs++;
+	return 0;
 }
 
 static int reserve(struct findings *l, size_t add)

@@ -9,6 +9,17 @@
 struct rule;
 
 /*
+ * What a source knows of a place beyond its path: a commit and its author
+ * (hush git), a layer and its history entry (hush image). Reports print
+ * the pairs in order: text as "    key value" lines, JSON as string members
+ * of the location. Keys are short lowercase words; values are not secret.
+ */
+struct finding_attr {
+	char *key;   /* owned */
+	char *value; /* owned */
+};
+
+/*
  * A secret found by a rule, or (message set, no secret) a finding of a
  * check such as a sensitive file in a build context or a Dockerfile
  * instruction; checks are rules without a pattern.
@@ -26,6 +37,11 @@ struct finding {
 	size_t line, column;  /* 1-based; column in bytes */
 	bool decoded;         /* found in base64-decoded content */
 	char *before, *after; /* owned snippet context on the same line */
+	const char *kind;     /* static; the location's kind, NULL for "file" */
+	size_t order;         /* sorts places before the path: the commit's
+	                       * topological index, the layer's index; 0 */
+	struct finding_attr *attrs; /* owned, nattrs of them */
+	size_t nattrs;
 };
 
 struct findings {
@@ -34,6 +50,12 @@ struct findings {
 };
 
 void finding_dispose(struct finding *f);
+
+/**
+ * Append a key and value (both copied) to f's attributes.
+ * @return 0 or HUSH_ENOMEM
+ */
+int finding_attr_add(struct finding *f, const char *key, const char *value);
 /** @return 0 or HUSH_ENOMEM; f is moved into the list (or disposed). */
 int findings_push(struct findings *l, struct finding *f);
 /** Move every finding of src to the end of dst; src is left empty. */

@@ -44,9 +44,11 @@ void report_redact(char *out, const char *secret, size_t len)
 /* Findings sort by fingerprint, then place, so that groups are runs. */
 static int cmp_place(const struct finding *a, const struct finding *b)
 {
-	int c = strcmp(a->path, b->path);
+	int c;
 
-	if (c)
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	if ((c = strcmp(a->path, b->path)) != 0)
 		return c;
 	if (a->line != b->line)
 		return a->line < b->line ? -1 : 1;
@@ -223,6 +225,16 @@ static void text_secret(FILE *o, const char *s, size_t n)
 		fputs("...", o);
 }
 
+/* a source's attributes of the first place, "    key value" */
+static void text_attrs(FILE *o, const struct finding *f)
+{
+	for (size_t i = 0; i < f->nattrs; i++) {
+		fprintf(o, "    %-6s ", f->attrs[i].key);
+		text_secret(o, f->attrs[i].value, strlen(f->attrs[i].value));
+		fputc('\n', o);
+	}
+}
+
 static void write_text(FILE *o, const struct group *g, size_t ng,
 	const struct report_opts *opts)
 {
@@ -240,6 +252,7 @@ static void write_text(FILE *o, const struct group *g, size_t ng,
 		fprintf(o, "%s%s:%zu:%zu%s: %s%s%s [%s] %s\n", bold, f->path, f->line,
 			f->column, reset, opts->color ? sev_color(sev_of(f)) : "",
 			r->id, reset, rules_severity_name(sev_of(f)), r->name);
+		text_attrs(o, f);
 		if (f->message) {
 			fprintf(o, "    %s\n", f->message);
 			fprintf(o, "    fingerprint %s\n", f->fingerprint);
@@ -315,8 +328,16 @@ static void json_group(FILE *o, const struct group *g,
 	for (j = 0; j < g->n; j++) {
 		const struct finding *a = &g->first[j];
 
-		fputs(j ? ",{\"kind\":\"file\",\"path\":" : "{\"kind\":\"file\",\"path\":", o);
+		fputs(j ? ",{\"kind\":" : "{\"kind\":", o);
+		json_cstr(o, a->kind ? a->kind : "file");
+		fputs(",\"path\":", o);
 		json_cstr(o, a->path);
+		for (size_t k = 0; k < a->nattrs; k++) {
+			fputc(',', o);
+			json_cstr(o, a->attrs[k].key);
+			fputc(':', o);
+			json_cstr(o, a->attrs[k].value);
+		}
 		fprintf(o, ",\"line\":%zu,\"column\":%zu", a->line, a->column);
 		if (a->decoded)
 			fputs(",\"decoded\":\"base64\"", o);
