@@ -206,25 +206,40 @@ wait:
 
 struct keyload {
 	struct secret *all;    /* every usable source, one identity a line */
-	char notes[NOTES_MAX]; /* "where: why" for the final error */
+	char notes[NOTES_MAX]; /* "where (why)" for the final error */
 	size_t notes_len;
+	char skipped[NOTES_MAX]; /* the sources that failed, for a warning */
+	size_t skipped_len;
 	bool quiet;
 	size_t sources;        /* sources that gave identities */
 };
 
-static void note(struct keyload *k, const char *where, const char *why)
+static void note_to(char *buf, size_t cap, size_t *len, const char *where,
+	const char *why)
 {
 	int n;
 
-	if (k->notes_len >= sizeof(k->notes))
+	if (*len >= cap)
 		return;
-	n = snprintf(k->notes + k->notes_len, sizeof(k->notes) - k->notes_len,
-		"%s%s (%s)", k->notes_len > 0 ? ", " : "", where, why);
+	n = snprintf(buf + *len, cap - *len, "%s%s (%s)", *len > 0 ? ", " : "",
+		where, why);
 	if (n < 0)
 		return;
-	k->notes_len += (size_t)n;
-	if (k->notes_len >= sizeof(k->notes))
-		k->notes_len = sizeof(k->notes) - 1;
+	*len += (size_t)n;
+	if (*len >= cap)
+		*len = cap - 1;
+}
+
+static void note(struct keyload *k, const char *where, const char *why)
+{
+	note_to(k->notes, sizeof(k->notes), &k->notes_len, where, why);
+}
+
+/* A source that failed: in the error, and in a warning if others work. */
+static void skip(struct keyload *k, const char *where, const char *why)
+{
+	note(k, where, why);
+	note_to(k->skipped, sizeof(k->skipped), &k->skipped_len, where, why);
 }
 
 /* Has a line that is neither empty nor a comment. */
@@ -262,10 +277,7 @@ static int add_source(struct keyload *k, const char *where,
 	int error;
 
 	if (is_encrypted_keys(text)) {
-		note(k, where, "passphrase-protected, not supported");
-		if (!k->quiet)
-			hush_log_warn("%s: a passphrase-protected age identity "
-				"file is not supported; skipped", where);
+		skip(k, where, "passphrase-protected, not supported");
 		return 0;
 	}
 	if (!has_key_line(text)) {
@@ -280,10 +292,7 @@ static int add_source(struct keyload *k, const char *where,
 	if (error < 0) {
 		if (snprintf(msg, sizeof(msg), "%s", hush_err_msg()) < 0)
 			msg[0] = '\0';
-		note(k, where, msg);
-		if (!k->quiet)
-			hush_log_warn("%s: %s; this key source is skipped",
-				where, msg);
+		skip(k, where, msg);
 		return 0;
 	}
 	if ((error = secret_append(&k->all, text->data, text->len,
@@ -292,7 +301,7 @@ static int add_source(struct keyload *k, const char *where,
 		     HUSH_MAX_AGE_KEYS_FILE)) < 0) {
 		if (error == HUSH_ENOMEM)
 			return error;
-		note(k, where, "too many keys in all");
+		skip(k, where, "too many keys in all");
 		return 0;
 	}
 	k->sources++;
@@ -313,9 +322,7 @@ static int source_failed(struct keyload *k, const char *where, int error,
 	}
 	if (snprintf(msg, sizeof(msg), "%s", hush_err_msg()) < 0)
 		msg[0] = '\0';
-	note(k, where, msg);
-	if (!k->quiet)
-		hush_log_warn("%s; this key source is skipped", msg);
+	skip(k, where, msg);
 	return 0;
 }
 
@@ -374,20 +381,10 @@ int sops_keys_load(struct age_identities **out, char *const *envp,
 		return hush_err_set(HUSH_EUSAGE, "sops keys: unknown flags");
 	memset(&k, 0, sizeof(k));
 	k.quiet = (flags & SOPS_KEYS_QUIET) != 0;
-	if (env_get(envp, ENV_SSH_FILE) != NULL) {
-		note(&k, ENV_SSH_FILE, "SSH identities not supported");
-		if (!k.quiet)
-			hush_log_warn(ENV_SSH_FILE " is set, but SSH "
-				"identities are not supported; it is ignored "
-				"(use an age key)");
-	}
-	if (env_get(envp, ENV_SSH_CMD) != NULL) {
-		note(&k, ENV_SSH_CMD, "SSH identities not supported");
-		if (!k.quiet)
-			hush_log_warn(ENV_SSH_CMD " is set, but SSH "
-				"identities are not supported; it is ignored "
-				"(use an age key)");
-	}
+	if (env_get(envp, ENV_SSH_FILE) != NULL)
+		skip(&k, ENV_SSH_FILE, "SSH identities are not supported");
+	if (env_get(envp, ENV_SSH_CMD) != NULL)
+		skip(&k, ENV_SSH_CMD, "SSH identities are not supported");
 	/* SOPS_AGE_KEY */
 	v = env_get(envp, ENV_KEY);
 	if (v == NULL) {
@@ -469,6 +466,8 @@ int sops_keys_load(struct age_identities **out, char *const *envp,
 			k.notes);
 		goto done;
 	}
+	if (k.skipped_len > 0 && !k.quiet)
+		hush_log_warn("sops: age key sources skipped: %s", k.skipped);
 	error = age_identities_parse(out, (const char *)k.all->data,
 		k.all->len);
 done:

@@ -31,12 +31,13 @@
  *                      $HOME/.config/sops/age/keys.txt; a missing file is
  *                      not an error.
  * As in sops, a source that fails (unreadable, a line that does not parse,
- * a passphrase-protected file, a failing command) is skipped as a whole with
- * a warning; only when no source gives an identity is it an error, one line
- * that names every place looked at and why each gave nothing. Key files are
+ * a passphrase-protected file, a failing command) is skipped as a whole;
+ * when other sources give identities, one warning line lists the skipped
+ * ones; when none does, it is an error: one line that names every place
+ * looked at and why each gave nothing. Key files are
  * followed through symlinks but must be regular files. Variables are read
  * only from envp. SOPS_AGE_SSH_PRIVATE_KEY_FILE / _CMD: SSH identities are
- * not supported; a warning says so and they are ignored (as are
+ * not supported; they are ignored, and the warning or the error says so (as are
  * ~/.ssh/id_ed25519 and id_rsa, which sops would also try).
  * Key material is read into secret memory only.
  * @param flags 0 or SOPS_KEYS_QUIET
