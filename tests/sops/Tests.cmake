@@ -5,6 +5,8 @@
 if(TARGET hushinject)
 	add_executable(sops_decrypt ${CMAKE_CURRENT_LIST_DIR}/sops_decrypt.c)
 	target_link_libraries(sops_decrypt PRIVATE hushinject)
+	add_executable(sops_encrypt ${CMAKE_CURRENT_LIST_DIR}/sops_encrypt.c)
+	target_link_libraries(sops_encrypt PRIVATE hushinject)
 
 	set(HUSH_SOPS_CASES format_outputs binary_output age_documents
 		ini_document key_paths keys_env_words keys_file keys_cmd
@@ -12,11 +14,13 @@ if(TARGET hushinject)
 		keys_cmd_fails keys_bad_source_dropped keys_ssh_unsupported
 		keys_none bad_truncated bad_tampered bad_wrong_key
 		bad_duplicate_key bad_lastmodified bad_yaml_alias
-		bad_size_limit bad_pgp_only)
+		bad_size_limit bad_pgp_only roundtrip_yaml roundtrip_json
+		roundtrip_dotenv roundtrip_ini roundtrip_binary
+		roundtrip_options roundtrip_shamir)
 	foreach(case IN LISTS HUSH_SOPS_CASES)
 		add_test(NAME sops.${case}
 			COMMAND ${CMAKE_CURRENT_LIST_DIR}/test_sops.sh
-				$<TARGET_FILE:sops_decrypt> none
+				$<TARGET_FILE:sops_decrypt> $<TARGET_FILE:sops_encrypt>
 				${CMAKE_SOURCE_DIR} ${case})
 		set_tests_properties(sops.${case} PROPERTIES
 			ENVIRONMENT "HUSH_TEST_TMP=${CMAKE_BINARY_DIR}")

@@ -256,5 +256,124 @@ t_bad_pgp_only() {
 	want_fail "format.enc.yaml: PGP recipients are not supported, add an age recipient"
 }
 
+# ---- round trip: sops_encrypt writes a file to a fresh age key ----
+
+fresh_key() {
+	age-keygen -o "$box/rt.txt" 2>/dev/null || fail "age-keygen"
+	rcpt=$(age-keygen -y "$box/rt.txt")
+}
+# roundtrip FORMAT PLAIN [sops_encrypt options]: encrypt, decrypt, and the
+# output must equal PLAIN byte for byte
+roundtrip() {
+	local fmt=$1 plain=$2 ext; shift 2
+	case $fmt in dotenv) ext=env ;; binary) ext=bin ;; *) ext=$fmt ;; esac
+	run "$enc" "$@" "$fmt" "$plain" "$rcpt"; want_rc 0
+	cp "$box/out" "$box/enc.$ext"
+	refargs=("enc.$ext"); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"
+	want_rc 0; no_err; want_out_file "$plain"
+}
+
+t_roundtrip_yaml() {
+	fresh_key
+	printf 'name: app\nport: 8080\nratio: 0.25\nbig: 1.234568e+09\n\"on\": true\nnone: null\nwhen: 2024-01-02T03:04:05Z\nempty: ""\nquoted: "123"\nold_bool: "yes"\nmulti: |-\n    line one\n    line two\nnested:\n    deep:\n        password: s3cr3t\n    list_unencrypted: clear\n' >plain.yaml
+	roundtrip yaml plain.yaml
+	grep -q 'list_unencrypted": "clear"' enc.yaml || fail "suffix value not in clear"
+	refargs=("enc.yaml#nested.deep.password"); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"
+	want_rc 0; want_out_bytes 's3cr3t'
+	# sequences: compared with the plain tree rendered the same way
+	printf 'a:\n    - 1\n    - b: c\nd: [x, y]\n' >list.yaml
+	run "$enc" --render yaml list.yaml; want_rc 0; cp out list.want
+	run "$enc" yaml list.yaml "$rcpt"; want_rc 0; cp out list.enc.yaml
+	refargs=(list.enc.yaml); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"; want_rc 0
+	want_out_file list.want
+}
+
+t_roundtrip_json() {
+	fresh_key
+	printf '{\n\t"name": "app",\n\t"port": 8080,\n\t"ratio": 0.25,\n\t"big": 1e+21,\n\t"small": 1e-7,\n\t"on": false,\n\t"none": null,\n\t"tags": [\n\t\t"a",\n\t\t2\n\t],\n\t"nested": {\n\t\t"html": "\\u003ca\\u0026b\\u003e \\"q\\" \\\\ \\n\\t\\u0001 é"\n\t},\n\t"empty": {},\n\t"list": []\n}\n' >plain.json
+	roundtrip json plain.json
+	refargs=("enc.json#nested.html"); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"
+	want_rc 0; printf '<a&b> "q" \\ \n\t\001 é' >want; want_out_file want
+}
+
+t_roundtrip_dotenv() {
+	fresh_key
+	printf 'A=1\n#a comment\nB=multi\\nline\nC_unencrypted=clear\nD=\nspaced key = v\n' >plain.env
+	roundtrip dotenv plain.env
+	grep -q '^C_unencrypted=clear$' enc.env || fail "suffix value not in clear"
+	grep -q '^#ENC\[AES256_GCM,' enc.env || fail "comment not encrypted"
+}
+
+t_roundtrip_ini() {
+	fresh_key
+	printf 'top = 1\n\n[db]\n; the password\npassword = s3cret\nuser     = admin\nhash     = `a#b`\npad      = " x "\n\n[empty]\n\n' >plain.ini
+	roundtrip ini plain.ini
+}
+
+t_roundtrip_binary() {
+	fresh_key
+	printf 'line 1\n\ttabbed "quoted" <html>\n\001\002 no newline at the end' >plain.bin
+	roundtrip binary plain.bin
+}
+
+t_roundtrip_options() {
+	fresh_key
+	printf 'user: admin\npassword: s3cret\ndb:\n    token: t0k3n\n    host: db.example\n' >p.yaml
+	roundtrip yaml p.yaml --encrypted-regex '^(password|token)$'
+	grep -q '"user": "admin"' enc.yaml || fail "user encrypted"
+	grep -q '"password": ENC\[' enc.yaml || fail "password in clear"
+	roundtrip yaml p.yaml --unencrypted-regex '^(user|host)$'
+	grep -q '"host": "db.example"' enc.yaml || fail "host encrypted"
+	roundtrip yaml p.yaml --encrypted-suffix word
+	grep -q '"password": ENC\[' enc.yaml || fail "password in clear"
+	grep -q '"token": "t0k3n"' enc.yaml || fail "token encrypted"
+	# the MAC covers clear values too ...
+	roundtrip yaml p.yaml --encrypted-suffix word
+	sed 's/"admin"/"root"/' enc.yaml >t1.yaml
+	refargs=(t1.yaml); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"; want_fail "t1.yaml: MAC mismatch"
+	# ... unless mac_only_encrypted
+	roundtrip yaml p.yaml --encrypted-suffix word --mac-only-encrypted
+	sed 's/"admin"/"root"/' enc.yaml >t2.yaml
+	refargs=(t2.yaml); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"; want_rc 0; no_err
+	# every format honours the options
+	printf 'A=1\nB_secret=2\n' >p.env
+	roundtrip dotenv p.env --encrypted-suffix _secret
+	grep -q '^A=1$' enc.env || fail "A encrypted"
+	printf '[s]\na        = 1\nb_secret = 2\n\n' >p.ini
+	roundtrip ini p.ini --encrypted-suffix _secret
+	grep -q '^a = 1$' enc.ini || fail "a encrypted"
+}
+
+# Shamir key groups: any `threshold` of the groups give the data key
+t_roundtrip_shamir() {
+	fresh_key
+	printf 'k: v\nnum: 1\n' >p.yaml
+	roundtrip yaml p.yaml --groups 3 --threshold 2
+	printf '{\n\t"k": "v"\n}\n' >p.json
+	roundtrip json p.json --groups 4 --threshold 3
+	# one group unreadable: 3 of 4 remain, still enough
+	python3 - enc.json g1.json 0 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["sops"]["key_groups"][int(sys.argv[3])]["age"][0]
+e["enc"] = e["enc"].replace("YWdl", "YWdm", 1)
+json.dump(d, open(sys.argv[2], "w"), indent="\t")
+PY
+	refargs=(g1.json); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"; want_rc 0; want_out_file p.json
+	python3 - g1.json g2.json 1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["sops"]["key_groups"][int(sys.argv[3])]["age"][0]
+e["enc"] = e["enc"].replace("YWdl", "YWdm", 1)
+json.dump(d, open(sys.argv[2], "w"), indent="\t")
+PY
+	refargs=(g2.json); dec_env SOPS_AGE_KEY_FILE="$box/rt.txt"
+	want_fail "g2.json: only 2 of the 3 key groups needed (shamir_threshold) could be opened"
+	printf 'A=1\n' >p.env
+	roundtrip dotenv p.env --groups 2 --threshold 2
+	printf '[s]\na = 1\n\n' >p.ini
+	roundtrip ini p.ini --groups 2 --threshold 2
+}
+
 type "t_$name" >/dev/null 2>&1 || fail "no such case"
 "t_$name"
