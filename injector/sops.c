@@ -396,7 +396,10 @@ static int yaml_resolve(enum sops_kind *kind, char *canon, const char *name,
 	if ((want_any || strcmp(tag, "tag:yaml.org,2002:bool") == 0) &&
 	    (is_one_of(v, yaml_trues) || is_one_of(v, yaml_falses))) {
 		*kind = SOPS_BOOL;
-		memcpy(canon, is_one_of(v, yaml_trues) ? "True" : "False", 6);
+		if (is_one_of(v, yaml_trues))
+			memcpy(canon, "True", 5);
+		else
+			memcpy(canon, "False", 6);
 		return 0;
 	}
 	if (want_any && yaml_date(canon, FLOAT_BUF, v)) {
