@@ -8,6 +8,14 @@ if(TARGET hushinject)
 	add_executable(sops_encrypt ${CMAKE_CURRENT_LIST_DIR}/sops_encrypt.c)
 	target_link_libraries(sops_encrypt PRIVATE hushinject)
 
+	add_executable(test_sopsref ${CMAKE_CURRENT_LIST_DIR}/test_sopsref.c)
+	target_include_directories(test_sopsref PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+	target_link_libraries(test_sopsref PRIVATE hushinject)
+	foreach(case shamir_vector shamir_errors bootstrap_vars secret_growth
+			json_layout)
+		add_test(NAME unit.sopsref.${case} COMMAND test_sopsref ${case})
+	endforeach()
+
 	set(HUSH_SOPS_CASES format_outputs binary_output age_documents
 		ini_document key_paths keys_env_words keys_file keys_cmd
 		keys_default_xdg keys_default_home keys_combined
