@@ -2945,7 +2945,7 @@ static int put(struct secret **s, const void *p, size_t len)
 	return secret_append(s, p, len, RENDER_LIMIT);
 }
 
-static int puts_(struct secret **s, const char *p)
+static int put_str(struct secret **s, const char *p)
 {
 	return put(s, p, strlen(p));
 }
@@ -2962,13 +2962,13 @@ static int render_dotenv(struct secret **out, const struct sops_node *doc)
 			return hush_err_set(HUSH_EPARSE,
 				"dotenv: a complex value at \"%s\"", c->key);
 		if (c->kind == SOPS_COMMENT) {
-			if ((error = puts_(out, "#")) < 0 ||
+			if ((error = put_str(out, "#")) < 0 ||
 			    (error = put(out, c->value->data,
 				     c->value->len)) < 0)
 				return error;
 		} else {
 			if ((error = put(out, c->key, c->key_len)) < 0 ||
-			    (error = puts_(out, "=")) < 0)
+			    (error = put_str(out, "=")) < 0)
 				return error;
 			if (c->kind == SOPS_NULL) {
 				v = NULL;
@@ -2980,7 +2980,7 @@ static int render_dotenv(struct secret **out, const struct sops_node *doc)
 			for (p = v; left > 0 &&
 			     (nl = memchr(p, '\n', left)) != NULL;) {
 				if ((error = put(out, p, (size_t)(nl - p))) < 0 ||
-				    (error = puts_(out, "\\n")) < 0)
+				    (error = put_str(out, "\\n")) < 0)
 					return error;
 				left -= (size_t)(nl - p) + 1;
 				p = nl + 1;
@@ -2988,7 +2988,7 @@ static int render_dotenv(struct secret **out, const struct sops_node *doc)
 			if (left > 0 && (error = put(out, p, left)) < 0)
 				return error;
 		}
-		error = puts_(out, "\n");
+		error = put_str(out, "\n");
 	}
 	return error;
 }
@@ -3027,7 +3027,7 @@ static int ini_comment_out(struct secret **out, const struct secret *v,
 			/* go would index an empty line; write it empty */
 		} else if (*a == '#' || *a == ';') {
 			if ((error = put(out, a, 1)) < 0 ||
-			    (error = puts_(out, " ")) < 0)
+			    (error = put_str(out, " ")) < 0)
 				return error;
 			a++;
 			while (a < b && ini_sp(*a))
@@ -3035,7 +3035,7 @@ static int ini_comment_out(struct secret **out, const struct secret *v,
 			while (b > a && ini_sp(b[-1]))
 				b--;
 		} else {
-			if ((error = puts_(out, "; ")) < 0)
+			if ((error = put_str(out, "; ")) < 0)
 				return error;
 			if (trim_plain) {
 				while (a < b && ini_sp(*a))
@@ -3045,7 +3045,7 @@ static int ini_comment_out(struct secret **out, const struct secret *v,
 			}
 		}
 		if ((error = put(out, a, (size_t)(b - a))) < 0 ||
-		    (error = puts_(out, "\n")) < 0)
+		    (error = put_str(out, "\n")) < 0)
 			return error;
 		p = nl + 1;
 	}
@@ -3076,11 +3076,11 @@ static int ini_value_out(struct secret **out, const struct sops_node *k)
 		q = "`";
 	else if (len > 0 && (ini_sp(v[0]) || ini_sp(v[len - 1])))
 		q = "\"";
-	if ((error = puts_(out, " = ")) < 0 || (error = puts_(out, q)) < 0 ||
+	if ((error = put_str(out, " = ")) < 0 || (error = put_str(out, q)) < 0 ||
 	    (len > 0 && (error = put(out, v, len)) < 0) ||
-	    (error = puts_(out, q)) < 0)
+	    (error = put_str(out, q)) < 0)
 		return error;
-	return puts_(out, "\n");
+	return put_str(out, "\n");
 }
 
 static int render_ini(struct secret **out, const struct sops_node *doc)
@@ -3114,9 +3114,9 @@ static int render_ini(struct secret **out, const struct sops_node *doc)
 				align = ini_key_len(k);
 		}
 		if (idx > 0 || strcmp(sec->key, "DEFAULT") != 0) {
-			if ((error = puts_(out, "[")) < 0 ||
+			if ((error = put_str(out, "[")) < 0 ||
 			    (error = put(out, sec->key, sec->key_len)) < 0 ||
-			    (error = puts_(out, "]\n")) < 0)
+			    (error = put_str(out, "]\n")) < 0)
 				return error;
 		} else if (nkeys == 0) {
 			continue;
@@ -3134,25 +3134,25 @@ static int render_ini(struct secret **out, const struct sops_node *doc)
 				return error;
 			if (has_any((const unsigned char *)k->key, k->key_len,
 				    "\"=:"))
-				error = puts_(out, "`");
+				error = put_str(out, "`");
 			else if (has_any((const unsigned char *)k->key,
 					 k->key_len, "`"))
-				error = puts_(out, "\"\"\"");
+				error = put_str(out, "\"\"\"");
 			if (error < 0 ||
 			    (error = put(out, k->key, k->key_len)) < 0)
 				return error;
 			if (has_any((const unsigned char *)k->key, k->key_len,
 				    "\"=:"))
-				error = puts_(out, "`");
+				error = put_str(out, "`");
 			else if (has_any((const unsigned char *)k->key,
 					 k->key_len, "`"))
-				error = puts_(out, "\"\"\"");
+				error = put_str(out, "\"\"\"");
 			for (i = ini_key_len(k); error == 0 && i < align; i++)
-				error = puts_(out, " ");
+				error = put_str(out, " ");
 			if (error < 0 || (error = ini_value_out(out, k)) < 0)
 				return error;
 		}
-		if ((error = puts_(out, "\n")) < 0)
+		if ((error = put_str(out, "\n")) < 0)
 			return error;
 	}
 	return 0;

@@ -158,7 +158,7 @@ static int run_key_cmd(struct secret **out, const char *cmd,
 	}
 	close(fds[1]);
 	if ((error = secret_new(out, 256)) < 0)
-		goto wait;
+		goto done;
 	for (;;) {
 		n = read(fds[0], chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
@@ -179,7 +179,7 @@ static int run_key_cmd(struct secret **out, const char *cmd,
 			break;
 		}
 	}
-wait:
+done:
 	close(fds[0]);
 	do {
 		w = waitpid(pid, &status, 0);
