@@ -219,3 +219,245 @@ bool payload_node_bool(const struct payload_node *n)
 {
 	return cJSON_IsTrue((const cJSON *)n) != 0;
 }
+
+/* ---- the writer ---- */
+
+struct payload_writer {
+	struct secret *out;
+	size_t limit;
+	size_t depth;
+	bool object[HUSH_MAX_SOPS_DEPTH + 2];
+	bool empty[HUSH_MAX_SOPS_DEPTH + 2];
+	bool done;   /* the top-level value is complete */
+};
+
+int payload_writer_new(struct payload_writer **out, size_t limit)
+{
+	*out = calloc(1, sizeof(**out));
+	if (*out == NULL)
+		return hush_err_set(HUSH_ENOMEM, "JSON writer: out of memory");
+	(*out)->limit = limit;
+	return 0;
+}
+
+void payload_writer_free(struct payload_writer *w)
+{
+	if (w == NULL)
+		return;
+	secret_free(w->out);
+	free(w);
+}
+
+static int w_put(struct payload_writer *w, const void *p, size_t len)
+{
+	return secret_append(&w->out, p, len, w->limit);
+}
+
+static int w_indent(struct payload_writer *w, size_t depth)
+{
+	int error = w_put(w, "\n", 1);
+
+	for (; error == 0 && depth > 0; depth--)
+		error = w_put(w, "\t", 1);
+	return error;
+}
+
+/* The length of a valid UTF-8 sequence at s (Go's rules), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t len, unsigned *cp)
+{
+	unsigned c = s[0], v;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		v = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+	    (n == 4 && (v < 0x10000 || v > 0x10FFFF)))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Go encoding/json string escaping with escapeHTML. */
+static int w_string(struct payload_writer *w, const unsigned char *s,
+	size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[8];
+	size_t i = 0, start = 0, n;
+	unsigned cp = 0;
+	int error;
+
+	if ((error = w_put(w, "\"", 1)) < 0)
+		return error;
+	while (i < len) {
+		const char *rep = NULL;
+		size_t rep_len = 2;
+
+		n = utf8_len(s + i, len - i, &cp);
+		if (n == 1 && cp >= 0x20 && cp != '"' && cp != '\\' &&
+		    cp != '<' && cp != '>' && cp != '&') {
+			i++;
+			continue;
+		}
+		if (n > 1 && cp != 0x2028 && cp != 0x2029) {
+			i += n;
+			continue;
+		}
+		switch (n == 1 ? cp : 0x100u) {
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\b': rep = "\\b"; break;
+		case '\f': rep = "\\f"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		default:
+			if (n == 0) {
+				rep = "\\ufffd";
+				n = 1;
+			} else {
+				memcpy(esc, "\\u", 2);
+				esc[2] = hex[(cp >> 12) & 15];
+				esc[3] = hex[(cp >> 8) & 15];
+				esc[4] = hex[(cp >> 4) & 15];
+				esc[5] = hex[cp & 15];
+				rep = esc;
+			}
+			rep_len = 6;
+			break;
+		}
+		if ((error = w_put(w, s + start, i - start)) < 0 ||
+		    (error = w_put(w, rep, rep_len)) < 0)
+			return error;
+		i += n;
+		start = i;
+	}
+	seal_wipe(esc, sizeof(esc));
+	if ((error = w_put(w, s + start, i - start)) < 0)
+		return error;
+	return w_put(w, "\"", 1);
+}
+
+/* Separator, indentation and key before a value. */
+static int w_member(struct payload_writer *w, const char *key,
+	size_t key_len)
+{
+	int error;
+
+	if (w->done)
+		return hush_err_set(HUSH_ERROR, "JSON writer: value after end");
+	if (w->depth == 0) {
+		if (key != NULL)
+			return hush_err_set(HUSH_ERROR,
+				"JSON writer: key at the top");
+		return 0;
+	}
+	if ((key != NULL) != w->object[w->depth])
+		return hush_err_set(HUSH_ERROR,
+			"JSON writer: key and container do not agree");
+	if (!w->empty[w->depth] && (error = w_put(w, ",", 1)) < 0)
+		return error;
+	w->empty[w->depth] = false;
+	if ((error = w_indent(w, w->depth)) < 0)
+		return error;
+	if (key != NULL &&
+	    ((error = w_string(w, (const unsigned char *)key, key_len)) < 0 ||
+	     (error = w_put(w, ": ", 2)) < 0))
+		return error;
+	return 0;
+}
+
+int payload_writer_open(struct payload_writer *w, const char *key,
+	size_t key_len, bool object)
+{
+	int error;
+
+	if (w->depth > HUSH_MAX_SOPS_DEPTH)
+		return hush_err_set(HUSH_ELIMIT,
+			"JSON writer: nested deeper than HUSH_MAX_SOPS_DEPTH");
+	if ((error = w_member(w, key, key_len)) < 0 ||
+	    (error = w_put(w, object ? "{" : "[", 1)) < 0)
+		return error;
+	w->depth++;
+	w->object[w->depth] = object;
+	w->empty[w->depth] = true;
+	return 0;
+}
+
+int payload_writer_close(struct payload_writer *w)
+{
+	int error;
+
+	if (w->depth == 0)
+		return hush_err_set(HUSH_ERROR, "JSON writer: nothing open");
+	if (!w->empty[w->depth] && (error = w_indent(w, w->depth - 1)) < 0)
+		return error;
+	if ((error = w_put(w, w->object[w->depth] ? "}" : "]", 1)) < 0)
+		return error;
+	w->depth--;
+	if (w->depth == 0)
+		w->done = true;
+	return 0;
+}
+
+int payload_writer_string(struct payload_writer *w, const char *key,
+	size_t key_len, const unsigned char *s, size_t len)
+{
+	int error;
+
+	if ((error = w_member(w, key, key_len)) < 0 ||
+	    (error = w_string(w, s, len)) < 0)
+		return error;
+	if (w->depth == 0)
+		w->done = true;
+	return 0;
+}
+
+int payload_writer_raw(struct payload_writer *w, const char *key,
+	size_t key_len, const char *text, size_t len)
+{
+	int error;
+
+	if ((error = w_member(w, key, key_len)) < 0 ||
+	    (error = w_put(w, text, len)) < 0)
+		return error;
+	if (w->depth == 0)
+		w->done = true;
+	return 0;
+}
+
+int payload_writer_finish(struct secret **out, struct payload_writer *w)
+{
+	int error;
+
+	*out = NULL;
+	if (!w->done || w->depth != 0)
+		return hush_err_set(HUSH_ERROR,
+			"JSON writer: document not complete");
+	if ((error = w_put(w, "\n", 1)) < 0)
+		return error;
+	*out = w->out;
+	w->out = NULL;
+	return 0;
+}

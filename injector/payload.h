@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "seal.h"
+
 enum payload_kind {
 	PAYLOAD_NULL,
 	PAYLOAD_BOOL,
@@ -63,5 +65,50 @@ double payload_node_number(const struct payload_node *n);
 
 /** A boolean's value (false for other kinds). */
 bool payload_node_bool(const struct payload_node *n);
+
+/*
+ * A JSON writer with the layout of Go's encoding/json as sops uses it
+ * (json.Marshal escaping, HTML characters included, then json.Indent with
+ * a tab): {"a": 1} comes out as "{\n\t\"a\": 1\n}". The text is built
+ * only in secret memory. cJSON's printer cannot give this layout (it writes
+ * a tab after ':' and escapes differently), so the writer is our own.
+ */
+struct payload_writer;
+
+/**
+ * @param limit largest output in bytes
+ * @param[out] out the caller owns it; release with payload_writer_free()
+ * @return 0 or HUSH_ENOMEM
+ */
+int payload_writer_new(struct payload_writer **out, size_t limit);
+
+/** Wipe and release; payload_writer_free(NULL) is a no-op. */
+void payload_writer_free(struct payload_writer *w);
+
+/**
+ * Open an object or array. key (key_len bytes) names the member inside an
+ * object and must be NULL inside an array or at the top.
+ * @return 0, HUSH_ELIMIT, HUSH_ENOMEM or HUSH_ERROR (misuse)
+ */
+int payload_writer_open(struct payload_writer *w, const char *key,
+	size_t key_len, bool object);
+
+/** Close the innermost object or array. */
+int payload_writer_close(struct payload_writer *w);
+
+/** A string value, escaped as Go does (invalid UTF-8 as U+FFFD). */
+int payload_writer_string(struct payload_writer *w, const char *key,
+	size_t key_len, const unsigned char *s, size_t len);
+
+/** A value written as it is: a number, true, false or null. */
+int payload_writer_raw(struct payload_writer *w, const char *key,
+	size_t key_len, const char *text, size_t len);
+
+/**
+ * Finish: every container must be closed; a final "\n" is added.
+ * @param[out] out the text; the caller owns it (secret_free())
+ * @return 0, HUSH_ERROR (unclosed), HUSH_ELIMIT or HUSH_ENOMEM
+ */
+int payload_writer_finish(struct secret **out, struct payload_writer *w);
 
 #endif

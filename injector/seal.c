@@ -53,6 +53,36 @@ done:
 	return error;
 }
 
+int secret_append(struct secret **s, const void *data, size_t len,
+	size_t limit)
+{
+	struct secret *n = NULL;
+	size_t have = *s != NULL ? (*s)->len : 0, cap;
+	int error;
+
+	if (len > limit || have > limit - len)
+		return hush_err_set(HUSH_ELIMIT,
+			"secret larger than %zu bytes", limit);
+	if (*s == NULL || (*s)->cap - have < len + 1) {
+		cap = *s != NULL && (*s)->cap > 0 ? (*s)->cap : 256;
+		while (cap < have + len + 1)
+			cap = cap > SIZE_MAX / 2 ? have + len + 1 : cap * 2;
+		if (cap > limit + 1)
+			cap = limit + 1;
+		if ((error = secret_new(&n, cap)) < 0)
+			return error;
+		if (have > 0)
+			memcpy(n->data, (*s)->data, have);
+		n->len = have;
+		secret_free(*s);
+		*s = n;
+	}
+	if (len > 0)
+		memcpy((*s)->data + have, data, len);
+	(*s)->len = have + len;
+	return 0;
+}
+
 void secret_free(struct secret *s)
 {
 	size_t n;

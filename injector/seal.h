@@ -44,6 +44,15 @@ int seal_init(void);
  */
 int secret_new(struct secret **out, size_t cap);
 
+/**
+ * Append len bytes to *s, growing it (a new region, the old one wiped and
+ * released) up to limit bytes in all; *s may be NULL (a new secret). One
+ * spare byte is kept after len, so callers may NUL-terminate.
+ * @return 0, HUSH_ELIMIT (over limit) or HUSH_ENOMEM
+ */
+int secret_append(struct secret **s, const void *data, size_t len,
+	size_t limit);
+
 /** Wipe and release s; secret_free(NULL) is a no-op. */
 void secret_free(struct secret *s);
 

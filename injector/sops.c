@@ -396,7 +396,10 @@ static int yaml_resolve(enum sops_kind *kind, char *canon, const char *name,
 	if ((want_any || strcmp(tag, "tag:yaml.org,2002:bool") == 0) &&
 	    (is_one_of(v, yaml_trues) || is_one_of(v, yaml_falses))) {
 		*kind = SOPS_BOOL;
-		memcpy(canon, is_one_of(v, yaml_trues) ? "True" : "False", 6);
+		if (is_one_of(v, yaml_trues))
+			memcpy(canon, "True", 5);
+		else
+			memcpy(canon, "False", 6);
 		return 0;
 	}
 	if (want_any && yaml_date(canon, FLOAT_BUF, v)) {
@@ -2227,7 +2230,7 @@ int sops__decrypt_with_key(struct sops_tree **out, const struct sops_file *f,
 /* Try every age `enc` of one key group; 0 with a key, or an error. */
 static int group_key(struct secret **out, const struct sops_file *f,
 	const struct sops_node *group, const struct age_identities *ids,
-	size_t *n_age, size_t *n_pgp, size_t *n_other)
+	size_t want, size_t *n_age, size_t *n_pgp, size_t *n_other)
 {
 	const struct sops_node *l, *e, *enc;
 	struct secret *k = NULL;
@@ -2253,7 +2256,8 @@ static int group_key(struct secret **out, const struct sops_file *f,
 			error = age_decrypt(&k, NULL, ids,
 				(const unsigned char *)enc->raw, enc->raw_len,
 				AGE_FORMAT_ARMORED);
-			if (error == 0 && k->len == SOPS_DATA_KEY_BYTES) {
+			if (error == 0 && (want == 0 ? k->len > 1 :
+						  k->len == want)) {
 				*out = k;
 				return 0;
 			}
@@ -2265,12 +2269,112 @@ static int group_key(struct secret **out, const struct sops_file *f,
 	return HUSH_ENOTFOUND;
 }
 
+/* GF(2^8) with the AES polynomial, as sops' shamir package. */
+static unsigned char gf_mul(unsigned char a, unsigned char b)
+{
+	unsigned char r = 0, hi;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		if (b & 1)
+			r ^= a;
+		hi = a & 0x80;
+		a = (unsigned char)(a << 1);
+		if (hi)
+			a ^= 0x1B;
+		b >>= 1;
+	}
+	return r;
+}
+
+static unsigned char gf_inv(unsigned char a)
+{
+	unsigned char r = a;
+	int i;
+
+	/* a^254 = a^-1 */
+	for (i = 0; i < 6; i++) {
+		r = gf_mul(r, r);
+		r = gf_mul(r, a);
+	}
+	return gf_mul(r, r);
+}
+
+int sops__shamir_combine(struct secret **out, struct secret *const *shares,
+	size_t n)
+{
+	struct secret *k = NULL;
+	size_t len, i, j, b;
+	unsigned char acc, basis;
+	int error;
+
+	*out = NULL;
+	if (n < 2)
+		return hush_err_set(HUSH_EAUTH, "shamir: fewer than 2 parts");
+	len = shares[0]->len;
+	if (len < 2)
+		return hush_err_set(HUSH_EAUTH, "shamir: parts too short");
+	for (i = 0; i < n; i++) {
+		if (shares[i]->len != len)
+			return hush_err_set(HUSH_EAUTH,
+				"shamir: parts of different lengths");
+		for (j = 0; j < i; j++) {
+			if (shares[i]->data[len - 1] ==
+			    shares[j]->data[len - 1])
+				return hush_err_set(HUSH_EAUTH,
+					"shamir: duplicate part");
+		}
+	}
+	if ((error = secret_new(&k, len)) < 0)
+		return error;
+	for (b = 0; b + 1 < len; b++) {
+		acc = 0;
+		for (i = 0; i < n; i++) {
+			basis = 1;
+			for (j = 0; j < n; j++) {
+				if (i == j)
+					continue;
+				/* (0 - x_j) / (x_i - x_j) */
+				basis = gf_mul(basis, gf_mul(
+					shares[j]->data[len - 1],
+					gf_inv(shares[i]->data[len - 1] ^
+						shares[j]->data[len - 1])));
+			}
+			acc ^= gf_mul(shares[i]->data[b], basis);
+		}
+		k->data[b] = acc;
+	}
+	k->len = len - 1;
+	acc = 0;
+	basis = 0;
+	*out = k;
+	return 0;
+}
+
+static int key_error(const struct sops_file *f, size_t n_age, size_t n_pgp)
+{
+	if (n_age == 0 && n_pgp > 0)
+		return hush_err_set(HUSH_ENOTFOUND,
+			"%s: PGP recipients are not supported, add an age "
+			"recipient", f->name);
+	if (n_age == 0)
+		return hush_err_set(HUSH_ENOTFOUND,
+			"%s: no age recipient (only cloud KMS keys, which are "
+			"not supported)", f->name);
+	return hush_err_set(HUSH_ENOTFOUND,
+		"%s: no age identity opens any of the %zu age recipients",
+		f->name, n_age);
+}
+
 int sops_decrypt(struct sops_tree **out, const struct sops_file *f,
 	const struct age_identities *ids, unsigned flags)
 {
 	const struct sops_node *kg, *g, *l;
-	struct secret *key = NULL;
-	size_t n_age = 0, n_pgp = 0, n_other = 0, ngroups = 0;
+	struct secret *key = NULL, *parts[HUSH_MAX_SOPS_GROUPS];
+	size_t n_age = 0, n_pgp = 0, n_other = 0, ngroups = 0, nparts = 0, i;
+	const char *th;
+	char *end = NULL;
+	unsigned long threshold;
 	bool top = false;
 	int error = HUSH_ENOTFOUND;
 
@@ -2282,39 +2386,76 @@ int sops_decrypt(struct sops_tree **out, const struct sops_file *f,
 	}
 	kg = map_get(f->meta, "key_groups");
 	if (top) {
-		ngroups = 1;
-		error = group_key(&key, f, f->meta, ids, &n_age, &n_pgp,
-			&n_other);
+		error = group_key(&key, f, f->meta, ids, SOPS_DATA_KEY_BYTES,
+			&n_age, &n_pgp, &n_other);
 	} else {
 		for (g = kg->child; g != NULL; g = g->next)
 			ngroups++;
-		if (ngroups > 1) {
-			error = hush_err_set(HUSH_EUSAGE,
-				"%s: Shamir key groups (%zu groups) are not "
-				"supported", f->name, ngroups);
+		if (ngroups > HUSH_MAX_SOPS_GROUPS) {
+			error = hush_err_set(HUSH_ELIMIT,
+				"%s: more than %u key groups "
+				"(HUSH_MAX_SOPS_GROUPS)", f->name,
+				(unsigned)HUSH_MAX_SOPS_GROUPS);
 			goto done;
 		}
-		if (kg->child->kind == SOPS_MAP)
-			error = group_key(&key, f, kg->child, ids, &n_age,
-				&n_pgp, &n_other);
+		if (ngroups == 1 && kg->child->kind == SOPS_MAP)
+			error = group_key(&key, f, kg->child, ids,
+				SOPS_DATA_KEY_BYTES, &n_age, &n_pgp, &n_other);
+		if (ngroups > 1) {
+			th = meta_text(f->meta, "shamir_threshold");
+			threshold = th != NULL ? strtoul(th, &end, 10) : 0;
+			if (th == NULL || *end != '\0' || threshold < 1 ||
+			    !all_digits(th, strlen(th))) {
+				error = hush_err_set(HUSH_EPARSE,
+					"%s: %zu key groups need a positive "
+					"shamir_threshold", f->name, ngroups);
+				goto done;
+			}
+			for (g = kg->child; g != NULL; g = g->next) {
+				if (g->kind != SOPS_MAP)
+					continue;
+				if (group_key(&parts[nparts], f, g, ids, 0,
+					    &n_age, &n_pgp, &n_other) == 0)
+					nparts++;
+			}
+			if (nparts == 0) {
+				error = key_error(f, n_age, n_pgp);
+				goto done;
+			}
+			if (nparts < threshold) {
+				error = hush_err_set(HUSH_ENOTFOUND,
+					"%s: only %zu of the %lu key groups "
+					"needed (shamir_threshold) could be "
+					"opened", f->name, nparts, threshold);
+				goto done;
+			}
+			if ((error = sops__shamir_combine(&key, parts,
+				     nparts)) < 0) {
+				char msg[128];
+
+				if (snprintf(msg, sizeof(msg), "%s",
+					    hush_err_msg()) < 0)
+					msg[0] = '\0';
+				hush_err_set(error, "%s: %s", f->name, msg);
+				goto done;
+			}
+			if (key->len != SOPS_DATA_KEY_BYTES) {
+				error = hush_err_set(HUSH_EAUTH,
+					"%s: the key groups combine to %zu "
+					"bytes, not a data key", f->name,
+					key->len);
+				goto done;
+			}
+		}
 	}
 	if (key == NULL) {
-		if (n_age == 0 && n_pgp > 0)
-			error = hush_err_set(HUSH_ENOTFOUND,
-				"%s: PGP recipients are not supported, add an "
-				"age recipient", f->name);
-		else if (n_age == 0)
-			error = hush_err_set(HUSH_ENOTFOUND,
-				"%s: no age recipient (only cloud KMS keys, "
-				"which are not supported)", f->name);
-		else
-			error = hush_err_set(HUSH_ENOTFOUND,
-				"%s: no age identity opens any of the %zu age "
-				"recipients", f->name, n_age);
+		error = key_error(f, n_age, n_pgp);
 		goto done;
 	}
 	error = decrypt_tree(out, f, key->data, flags);
 done:
+	for (i = 0; i < nparts; i++)
+		secret_free(parts[i]);
 	secret_free(key);
 	return error;
 }
@@ -2433,4 +2574,625 @@ int sops_tree_walk(const struct sops_tree *t, sops_leaf_cb cb, void *payload)
 done:
 	hush_buf_dispose(&path);
 	return error;
+}
+
+/* ---- rendering the decrypted document as sops --decrypt writes it ---- */
+
+#define RENDER_LIMIT ((size_t)HUSH_MAX_SOPS_FILE * 2u)
+
+/*
+ * The shortest decimal digits of v that read back as v, and the decimal
+ * exponent of the first digit (v = 0.d1d2... * 10^(dp)); v finite, > 0.
+ */
+static size_t shortest_digits(char *digits, int *dp, double v)
+{
+	char e[40];
+	size_t nd = 0;
+	int prec;
+	const char *p;
+
+	for (prec = 0; prec < 17; prec++) {
+		if (snprintf(e, sizeof(e), "%.*e", prec, v) < 0)
+			continue;
+		if (strtod(e, NULL) == v)
+			break;
+	}
+	for (p = e; *p != 'e' && *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9' && nd < 24)
+			digits[nd++] = *p;
+	}
+	*dp = (*p == 'e' ? (int)strtol(p + 1, NULL, 10) : 0) + 1;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	seal_wipe(e, sizeof(e));
+	return nd;
+}
+
+/* Go strconv 'e' with precision -1: d[.ddd]e±XX. */
+static void go_fmt_e(char *out, const char *d, size_t nd, int dp, bool neg)
+{
+	size_t o = 0, i;
+	int x = dp - 1;
+
+	if (neg)
+		out[o++] = '-';
+	out[o++] = d[0];
+	if (nd > 1) {
+		out[o++] = '.';
+		for (i = 1; i < nd; i++)
+			out[o++] = d[i];
+	}
+	out[o++] = 'e';
+	out[o++] = x < 0 ? '-' : '+';
+	if (x < 0)
+		x = -x;
+	if (x >= 100)
+		out[o++] = (char)('0' + x / 100);
+	out[o++] = (char)('0' + x / 10 % 10);
+	out[o++] = (char)('0' + x % 10);
+	out[o] = '\0';
+}
+
+/*
+ * A float for output: yaml (go-yaml: FormatFloat 'g' -1, .inf/.nan) or
+ * JSON (encoding/json: 'f' -1, or 'e' below 1e-6 and from 1e21, "e-07"
+ * written "e-7"). text is the MAC form; out has FLOAT_BUF bytes.
+ * @return false for a non-finite value in JSON
+ */
+static bool float_out(char *out, const char *text, bool yaml)
+{
+	char d[24];
+	double v = strtod(text, NULL), a;
+	size_t nd;
+	int dp;
+	bool e;
+
+	if (isnan(v) || isinf(v)) {
+		if (!yaml)
+			return false;
+		memcpy(out, isnan(v) ? ".nan" : v > 0 ? ".inf" : "-.inf",
+			isnan(v) ? 5 : v > 0 ? 5 : 6);
+		return true;
+	}
+	a = fabs(v);
+	if (a == 0) {
+		memcpy(out, signbit(v) ? "-0" : "0", signbit(v) ? 3 : 2);
+		return true;
+	}
+	nd = shortest_digits(d, &dp, a);
+	if (yaml) /* 'g' with the shortest precision decides with 6 */
+		e = dp - 1 < -4 || dp - 1 >= 6;
+	else
+		e = a < 1e-6 || a >= 1e21;
+	if (e) {
+		go_fmt_e(out, d, nd, dp, v < 0);
+		if (!yaml) {
+			size_t n = strlen(out);
+
+			if (n >= 4 && out[n - 4] == 'e' && out[n - 3] == '-' &&
+			    out[n - 2] == '0') {
+				out[n - 2] = out[n - 1];
+				out[n - 1] = '\0';
+			}
+		}
+	} else {
+		format_go_float(out, v);
+	}
+	seal_wipe(d, sizeof(d));
+	return true;
+}
+
+/* ---- YAML through libyaml's emitter ---- */
+
+struct yemit {
+	yaml_emitter_t e;
+	struct secret *out;
+	int error;
+};
+
+static int y_write(void *data, unsigned char *buffer, size_t size)
+{
+	struct yemit *y = data;
+
+	if (y->error == 0)
+		y->error = secret_append(&y->out, buffer, size, RENDER_LIMIT);
+	return y->error == 0;
+}
+
+static int y_emit(struct yemit *y, yaml_event_t *ev, bool made)
+{
+	if (!made)
+		return hush_err_set(HUSH_ENOMEM, "YAML emitter: out of memory");
+	if (!yaml_emitter_emit(&y->e, ev)) {
+		if (y->error < 0)
+			return y->error;
+		return hush_err_set(HUSH_ERROR, "YAML emitter: %s",
+			y->e.problem != NULL ? y->e.problem : "failed");
+	}
+	return 0;
+}
+
+static const char *const yaml_old_bools[] = { "y", "Y", "yes", "Yes", "YES",
+	"n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+	NULL };
+
+/* The style go-yaml v3 picks for a string. */
+static yaml_scalar_style_t y_str_style(const unsigned char *s, size_t len)
+{
+	struct secret *tmp = NULL;
+	char canon[FLOAT_BUF];
+	enum sops_kind kind = SOPS_STR;
+	yaml_scalar_style_t st = YAML_PLAIN_SCALAR_STYLE;
+
+	if (len == 0 || memchr(s, '\0', len) != NULL)
+		return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	if (memchr(s, '\n', len) != NULL)
+		return YAML_LITERAL_SCALAR_STYLE;
+	if (len > FLOAT_BUF || secret_new(&tmp, len + 1) < 0)
+		return st;
+	memcpy(tmp->data, s, len);
+	if (yaml_resolve(&kind, canon, "yaml", 0, (const char *)tmp->data,
+		    NULL) < 0 || kind != SOPS_STR ||
+	    is_one_of((const char *)tmp->data, yaml_old_bools))
+		st = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	secret_free(tmp);
+	seal_wipe(canon, sizeof(canon));
+	return st;
+}
+
+static int y_scalar_out(struct yemit *y, const unsigned char *s, size_t len,
+	yaml_scalar_style_t style)
+{
+	yaml_event_t ev;
+
+	/* libyaml copies the value; its API only lacks the const */
+	return y_emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL,
+		(yaml_char_t *)(uintptr_t)s, (int)len, 1, 1, style) != 0);
+}
+
+static int y_str_out(struct yemit *y, const unsigned char *s, size_t len)
+{
+	if (len > INT_MAX)
+		return hush_err_set(HUSH_ELIMIT, "YAML emitter: value too long");
+	return y_scalar_out(y, s, len, y_str_style(s, len));
+}
+
+static int y_emit_node(struct yemit *y, const struct sops_node *n)
+{
+	const struct sops_node *c;
+	yaml_event_t ev;
+	char buf[FLOAT_BUF];
+	const char *t = NULL;
+	int error = 0;
+
+	switch (n->kind) {
+	case SOPS_MAP:
+	case SOPS_LIST:
+		if (n->kind == SOPS_MAP)
+			error = y_emit(y, &ev,
+				yaml_mapping_start_event_initialize(&ev, NULL,
+					NULL, 1, YAML_BLOCK_MAPPING_STYLE) != 0);
+		else
+			error = y_emit(y, &ev,
+				yaml_sequence_start_event_initialize(&ev, NULL,
+					NULL, 1, YAML_BLOCK_SEQUENCE_STYLE) != 0);
+		for (c = n->child; error == 0 && c != NULL; c = c->next) {
+			if (c->kind == SOPS_COMMENT)
+				continue; /* libyaml cannot emit comments */
+			if (n->kind == SOPS_MAP)
+				error = y_str_out(y, (const unsigned char *)c->key,
+					c->key_len);
+			if (error == 0)
+				error = y_emit_node(y, c);
+		}
+		if (error < 0)
+			return error;
+		if (n->kind == SOPS_MAP)
+			return y_emit(y, &ev,
+				yaml_mapping_end_event_initialize(&ev) != 0);
+		return y_emit(y, &ev,
+			yaml_sequence_end_event_initialize(&ev) != 0);
+	case SOPS_NULL:
+		t = "null";
+		break;
+	case SOPS_BOOL:
+		t = n->value->len == 4 ? "true" : "false";
+		break;
+	case SOPS_FLOAT:
+		if (n->value->len >= FLOAT_BUF)
+			return hush_err_set(HUSH_ELIMIT, "YAML: float too long");
+		memcpy(buf, n->value->data, n->value->len);
+		buf[n->value->len] = '\0';
+		float_out(buf, buf, true);
+		t = buf;
+		break;
+	case SOPS_INT:
+	case SOPS_TIME:
+		return y_scalar_out(y, n->value->data, n->value->len,
+			YAML_PLAIN_SCALAR_STYLE);
+	default:
+		return y_str_out(y, n->value->data, n->value->len);
+	}
+	error = y_scalar_out(y, (const unsigned char *)t, strlen(t),
+		YAML_PLAIN_SCALAR_STYLE);
+	seal_wipe(buf, sizeof(buf));
+	return error;
+}
+
+static int render_yaml(struct secret **out, const struct sops_tree *t)
+{
+	struct yemit y;
+	yaml_event_t ev;
+	const struct sops_node *d;
+	int error;
+
+	memset(&y, 0, sizeof(y));
+	if (!yaml_emitter_initialize(&y.e))
+		return hush_err_set(HUSH_ENOMEM, "YAML emitter: out of memory");
+	yaml_emitter_set_output(&y.e, y_write, &y);
+	yaml_emitter_set_indent(&y.e, 4);
+	yaml_emitter_set_width(&y.e, -1);
+	yaml_emitter_set_unicode(&y.e, 1);
+	if ((error = y_emit(&y, &ev, yaml_stream_start_event_initialize(&ev,
+			YAML_UTF8_ENCODING) != 0)) < 0)
+		goto done;
+	for (d = t->docs; d != NULL; d = d->next) {
+		if ((error = y_emit(&y, &ev,
+			     yaml_document_start_event_initialize(&ev, NULL,
+				     NULL, NULL, 1) != 0)) < 0 ||
+		    (error = y_emit_node(&y, d)) < 0 ||
+		    (error = y_emit(&y, &ev,
+			     yaml_document_end_event_initialize(&ev, 1) !=
+				     0)) < 0)
+			goto done;
+	}
+	if ((error = y_emit(&y, &ev, yaml_stream_end_event_initialize(&ev) !=
+			0)) < 0)
+		goto done;
+	if (!yaml_emitter_flush(&y.e)) {
+		error = y.error < 0 ? y.error : hush_err_set(HUSH_ERROR,
+			"YAML emitter: flush failed");
+		goto done;
+	}
+	if (y.out == NULL && (error = secret_new(&y.out, 1)) < 0)
+		goto done;
+	*out = y.out;
+	y.out = NULL;
+done:
+	/* libyaml frees without wiping: clear its output buffers first */
+	if (y.e.buffer.start != NULL)
+		seal_wipe(y.e.buffer.start,
+			(size_t)(y.e.buffer.end - y.e.buffer.start));
+	if (y.e.raw_buffer.start != NULL)
+		seal_wipe(y.e.raw_buffer.start,
+			(size_t)(y.e.raw_buffer.end - y.e.raw_buffer.start));
+	yaml_emitter_delete(&y.e);
+	secret_free(y.out);
+	return error;
+}
+
+/* ---- JSON ---- */
+
+static int json_emit_node(struct payload_writer *w, const struct sops_node *n)
+{
+	const struct sops_node *c;
+	char buf[FLOAT_BUF];
+	const char *t;
+	int error = 0;
+
+	switch (n->kind) {
+	case SOPS_MAP:
+	case SOPS_LIST:
+		if ((error = payload_writer_open(w, n->key, n->key_len,
+			     n->kind == SOPS_MAP)) < 0)
+			return error;
+		for (c = n->child; c != NULL; c = c->next) {
+			if (c->kind == SOPS_COMMENT)
+				continue;
+			if ((error = json_emit_node(w, c)) < 0)
+				return error;
+		}
+		return payload_writer_close(w);
+	case SOPS_NULL:
+		return payload_writer_raw(w, n->key, n->key_len, "null", 4);
+	case SOPS_BOOL:
+		t = n->value->len == 4 ? "true" : "false";
+		return payload_writer_raw(w, n->key, n->key_len, t, strlen(t));
+	case SOPS_INT:
+		return payload_writer_raw(w, n->key, n->key_len,
+			(const char *)n->value->data, n->value->len);
+	case SOPS_FLOAT:
+		if (n->value->len >= FLOAT_BUF)
+			return hush_err_set(HUSH_ELIMIT, "JSON: float too long");
+		memcpy(buf, n->value->data, n->value->len);
+		buf[n->value->len] = '\0';
+		if (!float_out(buf, buf, false))
+			error = hush_err_set(HUSH_EPARSE,
+				"JSON: unsupported value %s", buf);
+		else
+			error = payload_writer_raw(w, n->key, n->key_len, buf,
+				strlen(buf));
+		seal_wipe(buf, sizeof(buf));
+		return error;
+	default:
+		return payload_writer_string(w, n->key, n->key_len,
+			n->value->data, n->value->len);
+	}
+}
+
+int sops_render_node_json(struct secret **out, const struct sops_node *n)
+{
+	struct payload_writer *w = NULL;
+	struct sops_node top;
+	int error;
+
+	*out = NULL;
+	if ((error = payload_writer_new(&w, RENDER_LIMIT)) < 0)
+		return error;
+	top = *n;
+	top.key = NULL; /* the node is the top-level value */
+	top.key_len = 0;
+	if ((error = json_emit_node(w, &top)) == 0)
+		error = payload_writer_finish(out, w);
+	payload_writer_free(w);
+	return error;
+}
+
+/* ---- dotenv, INI, binary ---- */
+
+static int put(struct secret **s, const void *p, size_t len)
+{
+	return secret_append(s, p, len, RENDER_LIMIT);
+}
+
+static int put_str(struct secret **s, const char *p)
+{
+	return put(s, p, strlen(p));
+}
+
+static int render_dotenv(struct secret **out, const struct sops_node *doc)
+{
+	const struct sops_node *c;
+	const unsigned char *v, *p, *nl;
+	size_t left;
+	int error = 0;
+
+	for (c = doc->child; error == 0 && c != NULL; c = c->next) {
+		if (c->kind == SOPS_MAP || c->kind == SOPS_LIST)
+			return hush_err_set(HUSH_EPARSE,
+				"dotenv: a complex value at \"%s\"", c->key);
+		if (c->kind == SOPS_COMMENT) {
+			if ((error = put_str(out, "#")) < 0 ||
+			    (error = put(out, c->value->data,
+				     c->value->len)) < 0)
+				return error;
+		} else {
+			if ((error = put(out, c->key, c->key_len)) < 0 ||
+			    (error = put_str(out, "=")) < 0)
+				return error;
+			if (c->kind == SOPS_NULL) {
+				v = NULL;
+				left = 0;
+			} else {
+				v = c->value->data;
+				left = c->value->len;
+			}
+			for (p = v; left > 0 &&
+			     (nl = memchr(p, '\n', left)) != NULL;) {
+				if ((error = put(out, p, (size_t)(nl - p))) < 0 ||
+				    (error = put_str(out, "\\n")) < 0)
+					return error;
+				left -= (size_t)(nl - p) + 1;
+				p = nl + 1;
+			}
+			if (left > 0 && (error = put(out, p, left)) < 0)
+				return error;
+		}
+		error = put_str(out, "\n");
+	}
+	return error;
+}
+
+static bool has_any(const unsigned char *s, size_t len, const char *set)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\0' && strchr(set, s[i]) != NULL)
+			return true;
+	}
+	return false;
+}
+
+static bool ini_sp(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+		c == '\f';
+}
+
+/* ini.v1 comment lines: "; text" or the marker kept, one per line. */
+static int ini_comment_out(struct secret **out, const struct secret *v,
+	bool trim_plain)
+{
+	const unsigned char *p = v->data, *end = v->data + v->len, *nl, *a, *b;
+	int error;
+
+	while (p <= end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		a = p;
+		b = nl;
+		if (a == b) {
+			/* go would index an empty line; write it empty */
+		} else if (*a == '#' || *a == ';') {
+			if ((error = put(out, a, 1)) < 0 ||
+			    (error = put_str(out, " ")) < 0)
+				return error;
+			a++;
+			while (a < b && ini_sp(*a))
+				a++;
+			while (b > a && ini_sp(b[-1]))
+				b--;
+		} else {
+			if ((error = put_str(out, "; ")) < 0)
+				return error;
+			if (trim_plain) {
+				while (a < b && ini_sp(*a))
+					a++;
+				while (b > a && ini_sp(b[-1]))
+					b--;
+			}
+		}
+		if ((error = put(out, a, (size_t)(b - a))) < 0 ||
+		    (error = put_str(out, "\n")) < 0)
+			return error;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static size_t ini_key_len(const struct sops_node *k)
+{
+	const unsigned char *s = (const unsigned char *)k->key;
+
+	if (has_any(s, k->key_len, "\"=:"))
+		return k->key_len + 2;
+	if (has_any(s, k->key_len, "`"))
+		return k->key_len + 6;
+	return k->key_len;
+}
+
+static int ini_value_out(struct secret **out, const struct sops_node *k)
+{
+	const unsigned char *v = k->value != NULL ? k->value->data : NULL;
+	size_t len = k->value != NULL ? k->value->len : 0;
+	const char *q = "";
+	int error;
+
+	if (has_any(v, len, "\n`"))
+		q = "\"\"\"";
+	else if (has_any(v, len, "#;"))
+		q = "`";
+	else if (len > 0 && (ini_sp(v[0]) || ini_sp(v[len - 1])))
+		q = "\"";
+	if ((error = put_str(out, " = ")) < 0 || (error = put_str(out, q)) < 0 ||
+	    (len > 0 && (error = put(out, v, len)) < 0) ||
+	    (error = put_str(out, q)) < 0)
+		return error;
+	return put_str(out, "\n");
+}
+
+static int render_ini(struct secret **out, const struct sops_node *doc)
+{
+	const struct sops_node *sec, *k, *c, *first, *cm;
+	size_t align, i, idx = 0, nkeys;
+	int error = 0;
+
+	for (sec = doc->child; sec != NULL; sec = sec->next, idx++) {
+		if (sec->kind == SOPS_COMMENT) {
+			idx--;
+			continue;
+		}
+		if (sec->kind != SOPS_MAP)
+			return hush_err_set(HUSH_EPARSE,
+				"INI: section \"%s\" is not a map", sec->key);
+		first = sec->child;
+		if (first != NULL && first->kind == SOPS_COMMENT) {
+			if ((error = ini_comment_out(out, first->value,
+				     false)) < 0)
+				return error;
+			first = first->next;
+		}
+		align = 0;
+		nkeys = 0;
+		for (k = first; k != NULL; k = k->next) {
+			if (k->kind == SOPS_COMMENT)
+				continue;
+			nkeys++;
+			if (ini_key_len(k) > align)
+				align = ini_key_len(k);
+		}
+		if (idx > 0 || strcmp(sec->key, "DEFAULT") != 0) {
+			if ((error = put_str(out, "[")) < 0 ||
+			    (error = put(out, sec->key, sec->key_len)) < 0 ||
+			    (error = put_str(out, "]\n")) < 0)
+				return error;
+		} else if (nkeys == 0) {
+			continue;
+		}
+		for (k = first; k != NULL; k = k->next) {
+			if (k->kind == SOPS_COMMENT)
+				continue;
+			cm = NULL;
+			for (c = k->next; c != NULL && c->kind == SOPS_COMMENT;
+			     c = c->next)
+				cm = c;
+			if (cm != NULL && cm->value->len > 0 &&
+			    (error = ini_comment_out(out, cm->value,
+				     true)) < 0)
+				return error;
+			if (has_any((const unsigned char *)k->key, k->key_len,
+				    "\"=:"))
+				error = put_str(out, "`");
+			else if (has_any((const unsigned char *)k->key,
+					 k->key_len, "`"))
+				error = put_str(out, "\"\"\"");
+			if (error < 0 ||
+			    (error = put(out, k->key, k->key_len)) < 0)
+				return error;
+			if (has_any((const unsigned char *)k->key, k->key_len,
+				    "\"=:"))
+				error = put_str(out, "`");
+			else if (has_any((const unsigned char *)k->key,
+					 k->key_len, "`"))
+				error = put_str(out, "\"\"\"");
+			for (i = ini_key_len(k); error == 0 && i < align; i++)
+				error = put_str(out, " ");
+			if (error < 0 || (error = ini_value_out(out, k)) < 0)
+				return error;
+		}
+		if ((error = put_str(out, "\n")) < 0)
+			return error;
+	}
+	return 0;
+}
+
+int sops_render(struct secret **out, const struct sops_tree *t)
+{
+	const struct sops_node *data;
+	struct secret *s = NULL;
+	int error;
+
+	*out = NULL;
+	switch (t->format) {
+	case SOPS_FORMAT_YAML:
+		return render_yaml(out, t);
+	case SOPS_FORMAT_JSON:
+		return sops_render_node_json(out, t->docs);
+	case SOPS_FORMAT_BINARY:
+		data = map_get(t->docs, "data");
+		if (data == NULL || data->value == NULL ||
+		    (data->kind != SOPS_STR && data->kind != SOPS_BYTES))
+			return hush_err_set(HUSH_EPARSE,
+				"binary sops file: no string \"data\" value");
+		error = put(&s, data->value->data, data->value->len);
+		break;
+	case SOPS_FORMAT_DOTENV:
+		error = render_dotenv(&s, t->docs);
+		break;
+	case SOPS_FORMAT_INI:
+		error = render_ini(&s, t->docs);
+		break;
+	default:
+		return hush_err_set(HUSH_EUSAGE, "sops: unknown format");
+	}
+	if (error == 0 && s == NULL)
+		error = secret_new(&s, 1);
+	if (error < 0) {
+		secret_free(s);
+		return error;
+	}
+	*out = s;
+	return 0;
 }

@@ -156,4 +156,35 @@ typedef int (*sops_leaf_cb)(const struct sops_leaf *leaf, void *payload);
 int sops_tree_walk(const struct sops_tree *t, sops_leaf_cb cb,
 	void *payload);
 
+/**
+ * The whole decrypted document in its own format, as `sops --decrypt`
+ * writes it: YAML through libyaml's emitter (indent 4, go-yaml v3's
+ * quoting of strings that would read back as another type; comments are
+ * not written, and a sequence inside a mapping is not indented as go-yaml
+ * does), JSON as Go's encoding/json with tab indentation and a final
+ * newline, dotenv `key=value` lines (newlines as \n, `#comment`), INI as
+ * gopkg.in/ini.v1 writes it (aligned " = ", a blank line after each
+ * section), binary as the raw bytes of `data`.
+ * @param[out] out the text in secret memory; the caller owns it
+ * @return 0, HUSH_EPARSE (a tree the format cannot hold), HUSH_ELIMIT or
+ *         HUSH_ENOMEM
+ */
+int sops_render(struct secret **out, const struct sops_tree *t);
+
+/**
+ * One node (a map, a list or a scalar) as JSON, laid out as sops' JSON
+ * store writes it, with a final newline.
+ */
+int sops_render_node_json(struct secret **out, const struct sops_node *n);
+
+/**
+ * Combine Shamir shares (y bytes then the x byte) by Lagrange
+ * interpolation at 0 over GF(2^8), as sops' shamir package does.
+ * @param[out] out len - 1 bytes
+ * @return 0, HUSH_EAUTH (fewer than 2, different lengths, duplicate x) or
+ *         HUSH_ENOMEM
+ */
+int sops__shamir_combine(struct secret **out, struct secret *const *shares,
+	size_t n);
+
 #endif

@@ -17,17 +17,12 @@ mkdir -p "$seeds/age" "$seeds/sops" "$seeds/dockerignore" "$seeds/dockerfile" \
 	"$seeds/rules"
 cp corpus/injector/age/*.age corpus/injector/age/cctv-testdata/* "$seeds/age/" 2>/dev/null || true
 # the first byte picks the format (byte % 4): d YAML, a JSON, b dotenv, c INI
-for f in corpus/injector/sops/*.yaml corpus/injector/sops/*/*.yaml; do
-	[ -f "$f" ] && { printf 'd'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
-done
-for f in corpus/injector/sops/*.json corpus/injector/sops/*/*.json; do
-	[ -f "$f" ] && { printf 'a'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
-done
-for f in corpus/injector/sops/*.env corpus/injector/sops/*/*.env; do
-	[ -f "$f" ] && { printf 'b'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
-done
-for f in corpus/injector/sops/*.ini corpus/injector/sops/*/*.ini; do
-	[ -f "$f" ] && { printf 'c'; cat "$f"; } > "$seeds/sops/$(basename "$f")"
+for f in $(find corpus/injector/sops -type f \( -name '*.yaml' -o -name '*.json' \
+		-o -name '*.env' -o -name '*.ini' \) ! -name '*.expected.json'); do
+	case $f in
+	*.yaml) p=d ;; *.json) p=a ;; *.env) p=b ;; *.ini) p=c ;;
+	esac
+	{ printf '%s' "$p"; cat "$f"; } > "$seeds/sops/$(echo "$f" | tr / _)"
 done
 cp corpus/context/guarded/.dockerignore "$seeds/dockerignore/guarded"
 cp corpus/context/dockerfiles/* "$seeds/dockerfile/"

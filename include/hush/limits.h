@@ -209,5 +209,15 @@
 #ifndef HUSH_MAX_SOPS_VALUE
 #define HUSH_MAX_SOPS_VALUE (64u * 1024 * 1024)
 #endif
+/* Shamir key groups of one sops file: a share's x is one byte, so at most
+ * 255 shares can exist. */
+#ifndef HUSH_MAX_SOPS_GROUPS
+#define HUSH_MAX_SOPS_GROUPS 255u
+#endif
+/* Output of SOPS_AGE_KEY_CMD: a keys file (HUSH_MAX_AGE_KEYS_FILE) at most;
+ * more is refused rather than truncated. */
+#ifndef HUSH_MAX_SOPS_KEY_CMD_OUTPUT
+#define HUSH_MAX_SOPS_KEY_CMD_OUTPUT HUSH_MAX_AGE_KEYS_FILE
+#endif
 
 #endif
