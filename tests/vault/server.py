@@ -20,9 +20,11 @@ Logs (method, path, status: never a body or a header) go to DIR/server.log.
 -l NAME) and prints "STATUS\\n" then the body: for test setup and checks.
 
 Control endpoints (plain listener, loopback): POST /_test/state with any
-of {"sealed": bool, "standby": bool, "faults": [...]}; GET /_test/stats
-(request counts per "METHOD path"); POST /_test/kv2 {"mount","path","data"}
-writes a version without a token. A fault is {"path": prefix after /v1/,
+of {"sealed": bool, "standby": bool, "standby_forwarding": bool (the
+standby listener then answers unless X-Vault-No-Request-Forwarding is
+sent), "faults": [...]}; GET /_test/stats
+(request counts per "METHOD path"); POST /_test/kv2 {"mount","path","data",
+"deletion_time"?} writes a version without a token. A fault is {"path": prefix after /v1/,
 "method": optional, "status": N, "count": N (-1: always), "retry_after":
 "1", "errors": [...], "body": raw text, "huge": bytes, "drop": true,
 "ratelimit_headers": true}.
@@ -103,6 +105,9 @@ class Vault:
         self.flavor = flavor
         self.sealed = bool(seed.get("sealed", False))
         self.standby = bool(seed.get("standby", False))
+        self.standby_forwarding = bool(seed.get("standby_forwarding", False))
+        # Vault Agent's require_request_header: 412 without X-Vault-Request
+        self.require_request_header = bool(seed.get("require_request_header", False))
         self.faults = list(seed.get("faults", []))
         self.stats = {}
         self.tokens = {}
@@ -122,6 +127,9 @@ class Vault:
             self.add_mount(ns + "auth/token/", {"type": "token"})
             self.add_mount(ns + "sys/", {"type": "system"})
             self.add_mount(ns + "cubbyhole/", {"type": "cubbyhole"})
+        # dev-like: KV v2 at secret/ unless the seed mounts something there
+        if "secret/" not in seed.get("mounts", {}):
+            self.add_mount("secret/", {"type": "kv", "version": "2"})
         for path, m in seed.get("mounts", {}).items():
             self.add_mount(path, m)
         root = seed.get("root_token")
@@ -384,6 +392,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_HEAD = do_LIST = do_PATCH = do_GET
 
+    def __getattr__(self, name):
+        # any other verb reaches the router, which answers 405
+        if name.startswith("do_"):
+            return self.handle_any
+        raise AttributeError(name)
+
     def handle_any(self):
         v = self.server.vault
         try:
@@ -420,7 +434,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(200, v.stats)
             body = self.read_body()
             if u.path == "/_test/state":
-                for k in ("sealed", "standby"):
+                for k in ("sealed", "standby", "standby_forwarding"):
                     if k in body:
                         setattr(v, k, bool(body[k]))
                 if "faults" in body:
@@ -428,7 +442,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_body(204, b"")
             if u.path == "/_test/kv2":
                 m = v.mounts[body["mount"]]
-                return self.send_json(200, v.kv2_write(m, body["path"], body["data"]))
+                vm = v.kv2_write(m, body["path"], body["data"])
+                if "deletion_time" in body:  # as delete_version_after sets it
+                    m["data"][body["path"]]["versions"][vm["version"]][
+                        "deletion_time"] = body["deletion_time"]
+                return self.send_json(200, vm)
         raise HTTPError(404, ["no such control endpoint"])
 
     # ------------------------------------------------------------- routes
@@ -447,10 +465,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     method = "LIST"
             except ValueError:
                 raise HTTPError(400, [])
-        # the standby listener: no forwarding, 307 to the active node
-        if self.server.name == "standby" and rel != "sys/health":
+        # the standby listener forwards (here: answers itself) when
+        # forwarding works and the client did not refuse it; else 307
+        if self.server.name == "standby" and rel != "sys/health" and (
+                not v.standby_forwarding or
+                self.headers.get("X-Vault-No-Request-Forwarding") is not None):
             loc = v.active_url + u.path + ("?" + u.query if u.query else "")
             return 307, None, False, [("Location", loc)]
+        if v.require_request_header and self.headers.get("X-Vault-Request") != "true":
+            raise HTTPError(412, ['missing "X-Vault-Request" header'])
         fault = self.fault(rel, method)
         if fault is not None:
             return fault
@@ -1016,7 +1039,7 @@ def serve(args):
 def call(argv):
     d, method, path = argv[0], argv[1], argv[2]
     rest = argv[3:]
-    body, headers, listener = None, {}, "http"
+    body, headers, listener = None, {"X-Vault-Request": "true"}, "http"
     i = 0
     while i < len(rest):
         if rest[i] == "-H":
