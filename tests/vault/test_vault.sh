@@ -134,13 +134,13 @@ EOF
 
 # start_server [FLAVOR]: P_HTTP, P_HTTPS, P_MTLS, P_STANDBY, SOCK are set
 start_server() {
-	local i
+	local _i
 	[ -f "$box/seed.json" ] || seed
 	# shellcheck disable=SC2086
 	python3 "$server" serve --dir "$box/srv" --seed "$box/seed.json" \
 		--flavor "${1:-vault}" ${tlsargs:-} >"$box/srv/stdout" 2>&1 &
 	server_pid=$!
-	for i in $(seq 200); do
+	for _i in $(seq 200); do
 		[ -f "$box/srv/ports.json" ] && break
 		kill -0 "$server_pid" 2>/dev/null || break
 		sleep 0.05
