@@ -21,6 +21,8 @@
 
 #include "hush/err.h"
 #include "hush/limits.h"
+#include "hush/log.h"
+#include "aesgcm.h"
 #include "http.h"
 #include "seal.h"
 
@@ -102,6 +104,11 @@ static int global_init(void)
 	/* once, before any other curl call; the injector is single-threaded */
 	if (done)
 		return 0;
+	/* before curl initialises OpenSSL; a no-op when hush-inject's main
+	 * already did it, or too late when OpenSSL has allocated */
+	if (!aesgcm_wipe_allocator())
+		hush_log_debug("OpenSSL was in use before the first Vault "
+			"request: its buffers are not wiped on free");
 	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, wipe_malloc, wipe_free,
 		    wipe_realloc, wipe_strdup, wipe_calloc) != CURLE_OK)
 		return hush_err_set(HUSH_ERROR, "cannot initialise libcurl");

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "aesgcm.h"
 #include "http.h"
 #include "t.h"
 #include "vault.h"
@@ -240,7 +241,23 @@ static void open_usage(void)
 	vault_close(NULL);
 }
 
+/* OpenSSL takes the wiping allocator before its first allocation only */
+static void openssl_wipe(void)
+{
+	struct aesgcm_sha512 *h = NULL;
+	unsigned char md[AESGCM_SHA512_BYTES];
+
+	T_ASSERT(aesgcm_wipe_allocator());
+	T_ASSERT(aesgcm_wipe_allocator());
+	T_OK(aesgcm_sha512_new(&h));
+	T_OK(aesgcm_sha512_update(h, "abc", 3));
+	T_OK(aesgcm_sha512_final(md, h));
+	aesgcm_sha512_free(h);
+	T_EQ_INT(md[0], 0xdd);
+	T_EQ_INT(md[63], 0x9f);
+}
+
 T_MAIN(T_CASE(parse_bool), T_CASE(parse_duration), T_CASE(pick_addr),
 	T_CASE(env_lookup), T_CASE(parse_ref), T_CASE(kv2_path),
 	T_CASE(retry_after), T_CASE(options), T_CASE(help_and_bootstrap),
-	T_CASE(open_usage))
+	T_CASE(open_usage), T_CASE(openssl_wipe))

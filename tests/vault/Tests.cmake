@@ -7,7 +7,7 @@ if(TARGET hushinject)
 	set(HUSH_UNIT_LIBS hushinject)
 	hush_add_unit_test(vault parse_bool parse_duration pick_addr env_lookup
 		parse_ref kv2_path retry_after options help_and_bootstrap
-		open_usage)
+		open_usage openssl_wipe)
 
 	add_executable(vault_get ${CMAKE_CURRENT_SOURCE_DIR}/vault/vault_get.c)
 	target_link_libraries(vault_get PRIVATE hushinject)
