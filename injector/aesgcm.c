@@ -6,9 +6,11 @@
  * which EVP does once EVP_CTRL_GCM_SET_IVLEN is set.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "hush/err.h"
@@ -133,4 +135,67 @@ void aesgcm_sha512_free(struct aesgcm_sha512 *h)
 		return;
 	EVP_MD_CTX_free(h->ctx);
 	free(h);
+}
+
+/* The size header keeps the alignment malloc promises. */
+union wipe_hdr {
+	size_t size;
+	max_align_t align;
+};
+
+static void *wipe_malloc(size_t size, const char *file, int line)
+{
+	union wipe_hdr *h;
+
+	(void)file;
+	(void)line;
+	if (size > SIZE_MAX - sizeof(*h))
+		return NULL;
+	h = malloc(sizeof(*h) + size);
+	if (h == NULL)
+		return NULL;
+	h->size = size;
+	return h + 1;
+}
+
+static void wipe_free(void *p, const char *file, int line)
+{
+	union wipe_hdr *h;
+
+	(void)file;
+	(void)line;
+	if (p == NULL)
+		return;
+	h = (union wipe_hdr *)p - 1;
+	seal_wipe(h, sizeof(*h) + h->size);
+	free(h);
+}
+
+static void *wipe_realloc(void *p, size_t size, const char *file, int line)
+{
+	union wipe_hdr *h;
+	void *n;
+
+	if (p == NULL)
+		return wipe_malloc(size, file, line);
+	if (size == 0) {
+		wipe_free(p, file, line);
+		return NULL;
+	}
+	if ((n = wipe_malloc(size, file, line)) == NULL)
+		return NULL;
+	h = (union wipe_hdr *)p - 1;
+	memcpy(n, p, h->size < size ? h->size : size);
+	wipe_free(p, file, line);
+	return n;
+}
+
+bool aesgcm_wipe_allocator(void)
+{
+	static int state; /* 0 untried, 1 in place, -1 refused */
+
+	if (state == 0)
+		state = CRYPTO_set_mem_functions(wipe_malloc, wipe_realloc,
+				wipe_free) ? 1 : -1;
+	return state == 1;
 }

@@ -7,6 +7,7 @@
 #ifndef HUSH_AESGCM_H
 #define HUSH_AESGCM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "seal.h"
@@ -28,6 +29,15 @@ int aesgcm_decrypt(struct secret **out, const unsigned char *key,
 	const unsigned char *iv, size_t iv_len, const unsigned char *ct,
 	size_t ct_len, const unsigned char *tag, const unsigned char *aad,
 	size_t aad_len);
+
+/**
+ * Make OpenSSL allocate through an allocator that wipes each block it
+ * frees (TLS record buffers hold Vault's responses in the clear). OpenSSL
+ * accepts this only before its first allocation, so hush-inject calls it
+ * first thing; later calls change nothing.
+ * @return true when the wiping allocator is in place
+ */
+bool aesgcm_wipe_allocator(void);
 
 /* An incremental SHA-512; opaque. */
 struct aesgcm_sha512;
