@@ -5,6 +5,7 @@
  * its size in a header and the free hook wipes the block before releasing
  * it: decrypted JSON text never lingers in freed heap memory.
  */
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -218,4 +219,46 @@ double payload_node_number(const struct payload_node *n)
 bool payload_node_bool(const struct payload_node *n)
 {
 	return cJSON_IsTrue((const cJSON *)n) != 0;
+}
+
+int payload_node_print(struct secret **out, const char *name,
+	const struct payload_node *n, size_t limit)
+{
+	struct secret *s = NULL;
+	size_t cap = 256;
+	int error;
+
+	*out = NULL;
+	hooks_init();
+	if (limit > (size_t)INT_MAX - 1)
+		limit = (size_t)INT_MAX - 1;
+	/* cJSON prints into a caller's buffer or fails: grow until it fits */
+	for (;;) {
+		if (cap > limit + 1)
+			cap = limit + 1;
+		if ((error = secret_new(&s, cap)) < 0)
+			goto done;
+		/* cJSON_PrintPreallocated wants a mutable node; it reads only */
+		if (cJSON_PrintPreallocated((cJSON *)(uintptr_t)n,
+			    (char *)s->data, (int)cap, false)) {
+			s->len = strlen((const char *)s->data);
+			if (s->len <= limit)
+				break;
+		}
+		secret_free(s);
+		s = NULL;
+		if (cap > limit) {
+			error = hush_err_set(HUSH_ELIMIT,
+				"%s: JSON text longer than %zu bytes", name,
+				limit);
+			goto done;
+		}
+		cap = cap > (SIZE_MAX / 4) ? SIZE_MAX / 2 : cap * 4;
+	}
+	*out = s;
+	s = NULL;
+	error = 0;
+done:
+	secret_free(s);
+	return error;
 }

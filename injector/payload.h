@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * payload.h - JSON documents, read-only: sops JSON files and test
- * expectations. payload.c is the only injector file that includes
+ * payload.h - JSON documents, read-only: sops JSON files, Vault responses
+ * and test expectations. payload.c is the only injector file that includes
  * <cjson/cJSON.h>; cJSON allocates through a zero-on-free allocator, so
  * parsed text is wiped when the document is freed.
  */
@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "seal.h"
 
 enum payload_kind {
 	PAYLOAD_NULL,
@@ -63,5 +65,15 @@ double payload_node_number(const struct payload_node *n);
 
 /** A boolean's value (false for other kinds). */
 bool payload_node_bool(const struct payload_node *n);
+
+/**
+ * n as compact JSON (no whitespace), written straight into guarded secret
+ * memory, NUL-terminated (len does not count the NUL). Messages name
+ * `name`. Used for whole Vault secrets and non-string fields.
+ * @param[out] out the caller owns it; release with secret_free()
+ * @return 0, HUSH_ELIMIT (longer than limit bytes) or HUSH_ENOMEM
+ */
+int payload_node_print(struct secret **out, const char *name,
+	const struct payload_node *n, size_t limit);
 
 #endif

@@ -255,4 +255,24 @@
 #define HUSH_MAX_SOPS_VALUE (64u * 1024 * 1024)
 #endif
 
+/*
+ * Vault (hush-inject): the largest response body read (a KV entry or a
+ * login reply is a few KiB; Vault's own request limit is 32 MiB, far more
+ * than a secret to deliver), the most retries VAULT_MAX_RETRIES may ask
+ * for, the longest address, path or mount name, and the largest token,
+ * secret id or JWT file read.
+ */
+#ifndef HUSH_MAX_VAULT_BODY
+#define HUSH_MAX_VAULT_BODY (1024u * 1024)
+#endif
+#ifndef HUSH_MAX_VAULT_RETRIES
+#define HUSH_MAX_VAULT_RETRIES 100u
+#endif
+#ifndef HUSH_MAX_VAULT_PATH
+#define HUSH_MAX_VAULT_PATH 2048u
+#endif
+#ifndef HUSH_MAX_VAULT_CRED_FILE
+#define HUSH_MAX_VAULT_CRED_FILE (64u * 1024)
+#endif
+
 #endif
