@@ -53,10 +53,13 @@ static const char env_help[] =
 	"  PATH                      where PROGRAM is looked up when it has no '/'\n"
 	"  SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD,\n"
 	"  SOPS_AGE_SSH_PRIVATE_KEY_FILE\n"
-	"                            never passed to PROGRAM\n"
-	"The program gets this environment minus every variable above that\n"
-	"holds a credential or a Vault setting, plus NAME_FILE=DIR/NAME for\n"
-	"each secret and the --env variables.\n";
+	"                            never passed to PROGRAM\n";
+
+static const char env_after[] =
+	"The program gets hush-inject's environment minus every variable\n"
+	"above that holds a credential or a Vault setting (and each\n"
+	"--bootstrap-env VAR), plus NAME_FILE=DIR/NAME for each secret and\n"
+	"the --env variables.\n";
 
 static const char exit_help[] =
 	"Exit codes: the program's (exec), 2 usage or bad config, 3 failure\n"
@@ -82,11 +85,11 @@ static void help(void)
 	       "started.\n\nOptions:\n");
 	hush_opt_help(stdout, opts);
 	printf("\nVault options (--vault-NAME VALUE, or \"vault\": "
-	       "{\"NAME\": \"VALUE\"} in --config):\n%s%s\n%s\n%s%s%s\n%s",
+	       "{\"NAME\": \"VALUE\"} in --config):\n%s%s\n%s\n%s%s%s%s\n%s",
 		vopts, vopts[0] && vopts[strlen(vopts) - 1] != '\n' ? "\n" : "",
 		refs_help, env_help, venv,
 		venv[0] && venv[strlen(venv) - 1] != '\n' ? "\n" : "",
-		exit_help);
+		env_after, exit_help);
 }
 
 static int set_once(bool *seen, const char *opt)

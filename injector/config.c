@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,6 +569,10 @@ static int load_scalar(struct json_ctx *j, const char *key,
 				INJECT_SUPERVISE;
 		return 0;
 	}
+	if (strcmp(key, "dir") && strcmp(key, "user") && strcmp(key, "mode") &&
+	    strcmp(key, "refresh") && strcmp(key, "reload_signal"))
+		return hush_err_set(HUSH_EUSAGE, "%s: unknown member \"%.100s\"",
+			j->where, key);
 	if ((error = want(j, m, PAYLOAD_STRING, key)) < 0)
 		return error;
 	if (!strcmp(key, "dir")) {
@@ -607,9 +612,6 @@ static int load_scalar(struct json_ctx *j, const char *key,
 			c->reload_signal = sig;
 			c->reload_set = true;
 		}
-	} else {
-		return hush_err_set(HUSH_EUSAGE, "%s: unknown member \"%.100s\"",
-			j->where, key);
 	}
 	return 0;
 }

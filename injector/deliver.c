@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* statfs, renameat, getrandom */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -37,7 +38,7 @@ int deliver_open(struct deliver_dir *out, const char *path, bool allow_disk)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR)
-			error = hush_err_set(HUSH_EUSAGE,
+			error = hush_err_set(HUSH_ERROR,
 				"--dir %s: not a folder (a symlink or a file)",
 				path);
 		else
@@ -51,7 +52,7 @@ int deliver_open(struct deliver_dir *out, const char *path, bool allow_disk)
 	}
 	out->memory = sfs.f_type == TMPFS_MAGIC_ || sfs.f_type == RAMFS_MAGIC_;
 	if (!out->memory && !allow_disk) {
-		error = hush_err_set(HUSH_EUSAGE,
+		error = hush_err_set(HUSH_ERROR,
 			"--dir %s is not a tmpfs or ramfs (filesystem type "
 			"0x%lx): secrets would be written to disk; mount a tmpfs "
 			"there (docker run --tmpfs %s:mode=0700, or a Kubernetes "
@@ -91,7 +92,7 @@ int deliver_check_user(const struct deliver_dir *d,
 	else
 		ok = st.st_mode & S_IXOTH;
 	if (!ok)
-		return hush_err_set(HUSH_EUSAGE,
+		return hush_err_set(HUSH_ERROR,
 			"--dir %s (owner %lu:%lu, mode %04o): user %lu:%lu could "
 			"not open the files in it; mount it for that user "
 			"(docker run --tmpfs %s:mode=0700,uid=%lu,gid=%lu) or "

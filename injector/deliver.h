@@ -27,7 +27,8 @@ struct deliver_dir {
  * TMPFS_MAGIC or RAMFS_MAGIC). Any other filesystem is refused, with the
  * ways to mount a tmpfs, unless allow_disk (then a warning).
  * @param[out] out opened; release with deliver_close()
- * @return 0, HUSH_EUSAGE (a disk folder), HUSH_ENOTFOUND or HUSH_EIO
+ * @return 0, HUSH_EUSAGE (not an absolute path), HUSH_ERROR (a disk
+ *         folder, a symlink), HUSH_ENOTFOUND or HUSH_EIO
  */
 int deliver_open(struct deliver_dir *out, const char *path, bool allow_disk);
 
@@ -35,7 +36,7 @@ int deliver_open(struct deliver_dir *out, const char *path, bool allow_disk);
  * Check that user can reach files in the folder (search permission for
  * its uid and gid, no supplementary groups), so a child running as user
  * can open them.
- * @return 0 or HUSH_EUSAGE with the fix
+ * @return 0 or HUSH_ERROR with the fix
  */
 int deliver_check_user(const struct deliver_dir *d,
 	const struct inject_owner *user);

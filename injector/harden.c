@@ -105,7 +105,7 @@ int harden_self(struct harden_saved *saved, bool require_mlock)
 	struct rlimit core;
 
 	memset(saved, 0, sizeof(*saved));
-	/* not dumpable: no core file, no ptrace, /proc/PID/* owned by root */
+	/* not dumpable: no core file, no ptrace, /proc/PID files owned by root */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return hush_err_set_errno(HUSH_EIO, "prctl(PR_SET_DUMPABLE)");
 	if (getrlimit(RLIMIT_CORE, &saved->core) < 0)

@@ -7,6 +7,7 @@
  * in memory, so a failure leaves no partial set of files behind.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
