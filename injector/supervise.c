@@ -181,8 +181,10 @@ static void run_timers(struct sup *s)
 		}
 	}
 	if (s->refresh_due != 0 && now >= s->refresh_due) {
+		/* leased secrets follow their lease, not --refresh */
 		for (i = 0; i < in->c->nsecrets; i++)
-			if (in->items[i].cfg->ref != NULL)
+			if (in->items[i].cfg->ref != NULL &&
+			    in->items[i].got.lease_id[0] == '\0')
 				reread(s, i);
 		s->refresh_due = inject_now() + in->c->refresh;
 	}
