@@ -52,19 +52,28 @@ int deliver_open(struct deliver_dir *out, const char *path, bool allow_disk)
 	}
 	out->memory = sfs.f_type == TMPFS_MAGIC_ || sfs.f_type == RAMFS_MAGIC_;
 	if (!out->memory && !allow_disk) {
+		char owner[64] = "";
+
+		/* not root: the tmpfs must belong to us to be writable */
+		if (geteuid() != 0 && snprintf(owner, sizeof(owner),
+				",uid=%lu,gid=%lu", (unsigned long)geteuid(),
+				(unsigned long)getegid()) < 0)
+			owner[0] = '\0';
 		error = hush_err_set(HUSH_ERROR,
 			"--dir %s is not a tmpfs or ramfs (filesystem type "
 			"0x%lx): secrets would be written to disk; mount a tmpfs "
-			"there (docker run --tmpfs %s:mode=0700, or a Kubernetes "
-			"emptyDir with medium: Memory) or pass --allow-disk",
-			path, (unsigned long)sfs.f_type, path);
+			"there (docker run --tmpfs %s:mode=0700%s, or a "
+			"Kubernetes emptyDir with medium: Memory) or pass "
+			"--allow-disk", path, (unsigned long)sfs.f_type, path,
+			owner);
 		goto done;
 	}
 	if (!out->memory)
 		hush_log_warn("--dir %s is not a tmpfs or ramfs: --allow-disk "
 			"writes secrets to disk", path);
+	/* safe for our writes (O_EXCL, rename), but others may replace files */
 	if (st.st_mode & S_IWOTH && !(st.st_mode & S_ISVTX))
-		hush_log_warn("--dir %s is writable by everyone", path);
+		hush_log_info("--dir %s is writable by every user", path);
 	memcpy(out->path, path, len + 1);
 	out->fd = fd;
 	fd = -1;
