@@ -564,9 +564,16 @@ static int load_scalar(struct json_ctx *j, const char *key,
 			c->allow_disk |= payload_node_bool(m);
 		else if (!strcmp(key, "require_mlock"))
 			c->require_mlock |= payload_node_bool(m);
-		else if (payload_node_bool(m) && !c->run_set)
-			c->run = !strcmp(key, "once") ? INJECT_ONCE :
-				INJECT_SUPERVISE;
+		else if (payload_node_bool(m) && !c->run_set) {
+			enum inject_mode want_run = !strcmp(key, "once") ?
+				INJECT_ONCE : INJECT_SUPERVISE;
+
+			if (c->run != INJECT_EXEC && c->run != want_run)
+				return hush_err_set(HUSH_EUSAGE,
+					"%s: \"once\" and \"supervise\" exclude "
+					"each other", j->where);
+			c->run = want_run;
+		}
 		return 0;
 	}
 	if (strcmp(key, "dir") && strcmp(key, "user") && strcmp(key, "mode") &&

@@ -65,6 +65,14 @@ static bool keep(const char *e, char *const *extra, size_t nextra,
 		!is_added(e, len, add, nadd);
 }
 
+static int too_big(void)
+{
+	return hush_err_set(HUSH_ELIMIT,
+		"the child's environment would exceed %u bytes or %u variables "
+		"(HUSH_MAX_CHILD_ENV, HUSH_MAX_CHILD_ENV_VARS)",
+		(unsigned)HUSH_MAX_CHILD_ENV, (unsigned)HUSH_MAX_CHILD_ENV_VARS);
+}
+
 int env_build(struct child_env *out, char *const *parent,
 	char *const *extra, size_t nextra, const struct env_add *add,
 	size_t nadd)
@@ -81,7 +89,7 @@ int env_build(struct child_env *out, char *const *parent,
 		len = strlen(parent[i]) + 1;
 		if (n + 1 > HUSH_MAX_CHILD_ENV_VARS ||
 		    len > HUSH_MAX_CHILD_ENV - bytes)
-			goto too_big;
+			return too_big();
 		n++;
 		bytes += len;
 	}
@@ -94,7 +102,7 @@ int env_build(struct child_env *out, char *const *parent,
 		if (n + 1 > HUSH_MAX_CHILD_ENV_VARS ||
 		    add[i].len > HUSH_MAX_CHILD_ENV ||
 		    len > HUSH_MAX_CHILD_ENV - bytes)
-			goto too_big;
+			return too_big();
 		n++;
 		bytes += len;
 	}
@@ -126,11 +134,6 @@ int env_build(struct child_env *out, char *const *parent,
 	}
 	out->mem->len = off;
 	return 0;
-too_big:
-	return hush_err_set(HUSH_ELIMIT,
-		"the child's environment would exceed %u bytes or %u variables "
-		"(HUSH_MAX_CHILD_ENV, HUSH_MAX_CHILD_ENV_VARS)",
-		(unsigned)HUSH_MAX_CHILD_ENV, (unsigned)HUSH_MAX_CHILD_ENV_VARS);
 }
 
 const char *env_get(char *const *vec, const char *name)

@@ -445,6 +445,8 @@ static void config_file_errors(void)
 		{ "{\"refresh\": \"soon\", \"secrets\": [{\"name\": \"A\", \"ref\": \"vault:p\"}]}",
 		  "%s: \"refresh\": not a duration such as 30s, 5m or 1h" },
 		{ "{\"secrets\": [], \"secrets\": []}", "%s: duplicate JSON key \"secrets\"" },
+		{ "{\"once\": true, \"supervise\": true}",
+		  "%s: \"once\" and \"supervise\" exclude each other" },
 		{ "{\"secrets\": [", NULL },
 	};
 	char box[4096], path[4200], want[8400];
