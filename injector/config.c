@@ -642,6 +642,12 @@ int config_load_file(struct inject_config *c, const char *path)
 	if ((error = hush_fs_read_all(&text, path, HUSH_MAX_INJECT_CONFIG,
 			"HUSH_MAX_INJECT_CONFIG")) < 0)
 		goto done;
+	/* an empty file has no buffer at all: not a JSON object either */
+	if (text.len == 0) {
+		error = hush_err_set(HUSH_EUSAGE, "%s: empty, not a JSON object",
+			path);
+		goto done;
+	}
 	if ((error = payload_json_parse(&doc, path,
 			(const unsigned char *)text.ptr, text.len)) < 0)
 		goto done;

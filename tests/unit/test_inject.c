@@ -448,6 +448,7 @@ static void config_file_errors(void)
 		{ "{\"once\": true, \"supervise\": true}",
 		  "%s: \"once\" and \"supervise\" exclude each other" },
 		{ "{\"secrets\": [", NULL },
+		{ "", "%s: empty, not a JSON object" },
 	};
 	char box[4096], path[4200], want[8400];
 	const char *args[4] = { "--config", NULL, "--", NULL };
