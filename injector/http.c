@@ -295,10 +295,14 @@ static int add_header(struct curl_slist **list, const char *name,
 
 	if ((error = secret_new(&line, n + len + 3)) < 0)
 		return error;
+	/* "Name:" with nothing after it removes a header curl would add */
 	memcpy(line->data, name, n);
-	memcpy(line->data + n, ": ", 2);
-	memcpy(line->data + n + 2, value, len);
-	line->data[n + 2 + len] = '\0';
+	line->data[n] = ':';
+	if (len > 0) {
+		line->data[n + 1] = ' ';
+		memcpy(line->data + n + 2, value, len);
+		line->data[n + 2 + len] = '\0';
+	}
 	l = curl_slist_append(*list, (const char *)line->data);
 	secret_free(line);
 	if (l == NULL)
