@@ -719,6 +719,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               "auth/%slogin" % rel_mount[len("auth/"):], t, meta)
         if "token_max_ttl" in r:
             e["max_ttl"] = int(r["token_max_ttl"])
+        e["renewable"] = bool(r.get("token_renewable", True))
         return 200, v.envelope(auth=v.auth_obj(tok, e), mount_type=t), True
 
     def approle_ops(self, m, rel_mount, sub, method, body):

@@ -111,7 +111,9 @@ seed() {
   "shared/": {"type": "kv", "version": "1"},
   "database/": {"type": "database", "roles": {"readonly": {"ttl": 3600, "max_ttl": 86400}}},
   "auth/approle/": {"type": "approle", "roles": {"web": {"role_id": "$ROLE_ID",
-     "secret_ids": {"$SECRET_ID": {}}, "policies": ["app"], "token_ttl": 3600}}},
+     "secret_ids": {"$SECRET_ID": {}}, "policies": ["app"], "token_ttl": 3600},
+    "fixed": {"role_id": "fixed-$ROLE_ID", "secret_ids": {"$SECRET_ID": {}},
+     "policies": ["app"], "token_ttl": 600, "token_renewable": false}}},
   "auth/kubernetes/": {"type": "kubernetes", "roles": {"web": {"jwts": ["$K8S_JWT"], "policies": ["app"]}}},
   "auth/k8s-prod/": {"type": "kubernetes", "roles": {"web": {"jwts": ["$K8S_JWT"], "policies": ["app"]}}},
   "auth/jwt/": {"type": "jwt", "default_role": "ci", "roles": {"ci": {"jwts": ["$JWT"], "policies": ["app"]}}},
@@ -132,13 +134,13 @@ EOF
 
 # start_server [FLAVOR]: P_HTTP, P_HTTPS, P_MTLS, P_STANDBY, SOCK are set
 start_server() {
-	local i
+	local _i
 	[ -f "$box/seed.json" ] || seed
 	# shellcheck disable=SC2086
 	python3 "$server" serve --dir "$box/srv" --seed "$box/seed.json" \
 		--flavor "${1:-vault}" ${tlsargs:-} >"$box/srv/stdout" 2>&1 &
 	server_pid=$!
-	for i in $(seq 200); do
+	for _i in $(seq 200); do
 		[ -f "$box/srv/ports.json" ] && break
 		kill -0 "$server_pid" 2>/dev/null || break
 		sleep 0.05
@@ -279,9 +281,18 @@ t_approle() {
 	# the token is renewable: two thirds of its hour, then renew-self
 	run "$get" --renew --vault-auth approle --vault-role-id "$ROLE_ID" \
 		--vault-secret-id-file sid secret/app#user
-	want_rc 0; want_out "app
-token renew_in=2400
-token renewed renew_in=2400"
+	# (two thirds of 3600 s, less the seconds the run took)
+	want_rc 0
+	grep -qxE 'token renew_in=(23[0-9][0-9]|2400)' out || { cat out >&2; fail "renew_in"; }
+	grep -qxE 'token renewed renew_in=(23[0-9][0-9]|2400)' out || { cat out >&2; fail "renewed"; }
+	[ "$(count "PUT /v1/auth/token/renew-self")" = 1 ] || fail "renew-self count"
+	# a token that cannot be renewed: a new login instead
+	run "$get" --renew --vault-auth approle --vault-role-id "fixed-$ROLE_ID" \
+		--vault-secret-id-file sid secret/app#user
+	want_rc 0
+	grep -qxE 'token renewed renew_in=(3[0-9][0-9]|400)' out || { cat out >&2; fail "no new login"; }
+	[ "$(count "PUT /v1/auth/token/renew-self")" = 1 ] || fail "renew-self of a non-renewable token"
+	[ "$(count "POST /v1/auth/approle/login")" = 6 ] || fail "not logged in again"
 	no_leak
 }
 
