@@ -146,6 +146,20 @@ const char *env_get(char *const *vec, const char *name)
 	return NULL;
 }
 
+bool env_wipe(char *const *envp, const char *name)
+{
+	size_t i, len = strlen(name);
+	bool found = false;
+
+	for (i = 0; envp != NULL && envp[i] != NULL; i++) {
+		if (strncmp(envp[i], name, len) == 0 && envp[i][len] == '=') {
+			seal_wipe(envp[i] + len + 1, strlen(envp[i] + len + 1));
+			found = true;
+		}
+	}
+	return found;
+}
+
 void env_dispose(struct child_env *env)
 {
 	free(env->vec);

@@ -50,6 +50,14 @@ int env_build(struct child_env *out, char *const *parent,
 /** The value of name in vec (NAME=VALUE entries), or NULL. */
 const char *env_get(char *const *vec, const char *name);
 
+/**
+ * Overwrite the value of name in envp in place with zero bytes. For our
+ * own environment block, which /proc/PID/environ shows for as long as we
+ * run (--supervise), once its only consumer has made its copy.
+ * @return true when name was there
+ */
+bool env_wipe(char *const *envp, const char *name);
+
 /** Wipe and release; safe on a zeroed one. */
 void env_dispose(struct child_env *env);
 

@@ -422,6 +422,13 @@ void inject_run(struct inject_result *out, struct inject_config *c,
 	if ((error = build_env(&in)) < 0)
 		goto done;
 	if (c->run == INJECT_SUPERVISE) {
+		/*
+		 * We stay: our environment block stays readable (by root; we
+		 * are not dumpable) in /proc/PID/environ. The Vault client
+		 * copied the token at login, so its value can go.
+		 */
+		if (env_wipe(envp, "VAULT_TOKEN"))
+			hush_log_debug("VAULT_TOKEN wiped from our environment");
 		supervise_run(out, &in);
 		error = out->error;
 		status = out->status;

@@ -4,13 +4,12 @@
 # each case its own ctest. Included from tests/CMakeLists.txt.
 if(TARGET hush-inject)
 	set(HUSH_UNIT_LIBS hushinjectrun)
-	hush_add_unit_test(inject values cli_ok cli_program_without_dashdash
+	set(hush_inject_units values cli_ok cli_program_without_dashdash
 		cli_errors config_file_ok config_file_errors refs templates
-		env_bootstrap_removed env_limits deliver_files deliver_refusals)
-	foreach(case IN ITEMS values cli_ok cli_program_without_dashdash
-			cli_errors config_file_ok config_file_errors refs templates
-			env_bootstrap_removed env_limits deliver_files
-			deliver_refusals)
+		env_bootstrap_removed env_limits env_wipe_value deliver_files
+		deliver_refusals)
+	hush_add_unit_test(inject ${hush_inject_units})
+	foreach(case IN LISTS hush_inject_units)
 		set_tests_properties(unit.inject.${case} PROPERTIES
 			ENVIRONMENT "HUSH_TEST_TMP=${CMAKE_BINARY_DIR}")
 	endforeach()

@@ -428,6 +428,10 @@ t_sup_signals() {
 	sup=$!
 	wait_for has_prefix chk/signals "start " || fail "the child did not start"
 	[ -f secrets/DB_PASS ] || fail "no file while running"
+	# the supervisor's own environment no longer holds the token's value
+	tr '\0' '\n' </proc/$sup/environ >sup.environ
+	grep -q '^VAULT_TOKEN=' sup.environ || fail "VAULT_TOKEN not in the supervisor's environment"
+	grep -qF -- "$TOKEN" sup.environ && fail "the token is still in /proc/$sup/environ"
 	kill -HUP $sup
 	wait_for has chk/signals "HUP $DB_PASS" || fail "SIGHUP not forwarded"
 	kill -USR1 $sup

@@ -630,6 +630,17 @@ static void env_bootstrap_removed(void)
 	env_dispose(&env);  /* twice is fine */
 }
 
+static void env_wipe_value(void)
+{
+	char tok[] = "VAULT_TOKEN=hvs.wipe", other[] = "VAULT_TOKENS=keep";
+	char *envp[] = { other, tok, NULL };
+
+	T_ASSERT(env_wipe(envp, "VAULT_TOKEN"));
+	T_EQ_MEM(tok, "VAULT_TOKEN=\0\0\0\0\0\0\0\0", sizeof(tok));
+	T_EQ_STR(other, "VAULT_TOKENS=keep");
+	T_ASSERT(!env_wipe(envp, "SOPS_AGE_KEY"));
+}
+
 static void env_limits(void)
 {
 	char *parent[] = { "A=1", NULL };
@@ -810,4 +821,4 @@ static void deliver_refusals(void)
 T_MAIN(T_CASE(values), T_CASE(cli_ok), T_CASE(cli_program_without_dashdash),
 	T_CASE(cli_errors), T_CASE(config_file_ok), T_CASE(config_file_errors),
 	T_CASE(refs), T_CASE(templates), T_CASE(env_bootstrap_removed),
-	T_CASE(env_limits), T_CASE(deliver_files), T_CASE(deliver_refusals))
+	T_CASE(env_limits), T_CASE(env_wipe_value), T_CASE(deliver_files), T_CASE(deliver_refusals))
