@@ -7,6 +7,8 @@
 # and the Vault token are generated per run (fake); every secret used is
 # recorded in LOGDIR/NAME.secrets and everything printed in LOGDIR/NAME.log,
 # which the last case (logs_clean) searches for them.
+# the programs run under hush-inject get single-quoted scripts on purpose
+# shellcheck disable=SC2016
 set -u
 inject=$1 src=$2 name=$3 hush=${4:-}
 server=${HUSH_VAULT_SERVER:-$src/tests/vault/server.py}
@@ -37,7 +39,7 @@ box=$(mktemp -d /tmp/hush-inject.XXXXXX) || exit 2
 # one scanner database cache for the suite, as in tests/cli
 export XDG_CACHE_HOME="${HUSH_TEST_CACHE:-$box/cache}"
 chmod 755 "$box"
-srv_pid= extra_rm= sup=
+srv_pid='' extra_rm='' sup=''
 cleanup() {
 	[ -n "$sup" ] && kill -KILL "$sup" 2>/dev/null && wait "$sup" 2>/dev/null
 	[ -n "$extra_rm" ] && rm -rf "$extra_rm"
@@ -74,8 +76,8 @@ secret() { printf '%s\n' "$1" >>"$secrets"; }
 
 # wait_for COND...: poll for up to 10 s
 wait_for() {
-	local i
-	for i in $(seq 100); do "$@" && return 0; sleep 0.1; done
+	local _
+	for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done
 	return 1
 }
 
@@ -267,7 +269,9 @@ t_symlink() {
 	run "$inject" --once --dir "$box/secrets" \
 		--secret DB_PASS=vault:secret/app#password; want_rc 0
 	[ "$(cat victim)" = "do not touch" ] || fail "the symlink was followed"
-	[ -f secrets/DB_PASS ] && [ ! -L secrets/DB_PASS ] || fail "the symlink is still there"
+	if [ -L secrets/DB_PASS ] || [ ! -f secrets/DB_PASS ]; then
+		fail "the symlink is still there"
+	fi
 	[ "$(cat secrets/DB_PASS)" = "$DB_PASS" ] || fail "wrong content"
 	[ "$(stat -c %a secrets/DB_PASS)" = 400 ] || fail "mode"
 	# no temporary file is left behind
@@ -286,7 +290,7 @@ t_environ() {
 		run "$inject" --dir "$box/secrets" --user 65534 \
 		--bootstrap-env MY_BOOT --secret DB_PASS=vault:secret/app#password \
 		--secret API=vault:kv1/api#key -- "$box/child.sh"
-	want_rc 0; want_out done
+	want_rc 0; want_out "done"
 	cp chk/environ environ
 	grep -q "^DB_PASS_FILE=$box/secrets/DB_PASS\$" environ || fail "no DB_PASS_FILE"
 	grep -q "^API_FILE=$box/secrets/API\$" environ || fail "no API_FILE"
@@ -359,6 +363,8 @@ t_once() {
 	# written again (atomically replaced), still one file each
 	run "$inject" --once --dir "$box/secrets" \
 		--secret DB_PASS=vault:secret/app#password; want_rc 0
+	# ls -A: temporary files start with a dot
+	# shellcheck disable=SC2012
 	[ "$(ls -A secrets | tr '\n' ' ')" = "API DB_PASS " ] || fail "files: $(ls -A secrets)"
 	run "$inject" --once --dir "$box/secrets" -- true; want_rc 2
 }
@@ -600,7 +606,10 @@ t_logs_setup() {
 
 t_logs_clean() {
 	n=0
-	files=$(ls "$logdir"/*.log 2>/dev/null | grep -v "/logs_clean.log$")
+	files=
+	for f in "$logdir"/*.log; do
+		[ -f "$f" ] && [ "$f" != "$logdir/logs_clean.log" ] && files="$files $f"
+	done
 	[ -n "$files" ] || skip "no logs to search (the other cases did not run)"
 	[ -n "${HUSH_TEST_LASTLOG:-}" ] && [ -f "$HUSH_TEST_LASTLOG" ] &&
 		files="$files $HUSH_TEST_LASTLOG"
