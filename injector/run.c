@@ -30,7 +30,7 @@ long inject_now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec;
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* 0 when path is an executable regular file, else ENOENT or EACCES. */
@@ -167,8 +167,11 @@ void inject_schedule(struct inject *in, size_t i)
 	 * Vault Agent's schedule: renew a renewable lease at two thirds of
 	 * its duration; read a non-renewable one again at 85 %.
 	 */
+	/* a server's number: bounded before it becomes milliseconds */
+	if (d > HUSH_MAX_INJECT_REFRESH)
+		d = HUSH_MAX_INJECT_REFRESH;
 	d = it->got.renewable ? d * 2 / 3 : d * 85 / 100;
-	it->due = inject_now() + (d > 0 ? d : 1);
+	it->due = inject_now() + (d > 0 ? d : 1) * 1000;
 }
 
 int inject_reread(struct inject *in, size_t i, bool *changed)

@@ -20,7 +20,7 @@
 struct inject_item {
 	const struct inject_secret *cfg;
 	struct vault_secret got;  /* .value NULL: an optional one that failed */
-	long due;                 /* monotonic second of the next lease step */
+	long due;                 /* monotonic ms of the next lease step; 0 none */
 	bool written;             /* a file of ours is in the folder */
 };
 
@@ -48,7 +48,7 @@ struct inject_result {
 void inject_run(struct inject_result *out, struct inject_config *c,
 	char *const *envp);
 
-/** Seconds on the monotonic clock. */
+/** Milliseconds on the monotonic clock. */
 long inject_now(void);
 
 /**

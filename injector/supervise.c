@@ -23,11 +23,12 @@
 
 #include "hush/err.h"
 #include "hush/exitcode.h"
+#include "hush/limits.h"
 #include "hush/log.h"
 #include "run.h"
 
-/* Seconds before a failed renewal or refresh is tried again. */
-#define RETRY_SECONDS 30L
+/* Milliseconds before a failed renewal is tried again. */
+#define RETRY_MS 30000L
 
 /*
  * Forwarded to the child's group: everything a container runtime, a
@@ -46,8 +47,8 @@ struct sup {
 	pid_t child;
 	bool done;
 	int status;
-	long token_due;    /* 0: no token to renew */
-	long refresh_due;  /* 0: no --refresh */
+	long token_due;    /* monotonic ms; 0: no token to renew */
+	long refresh_due;  /* monotonic ms; 0: no --refresh */
 	bool *changed;
 };
 
@@ -59,12 +60,14 @@ static void token_schedule(struct sup *s, bool failed)
 	if (s->in->refs.vault == NULL)
 		return;
 	if (failed) {
-		s->token_due = inject_now() + RETRY_SECONDS;
+		s->token_due = inject_now() + RETRY_MS;
 		return;
 	}
 	in = vault_token_renew_in(s->in->refs.vault);
+	if (in > HUSH_MAX_INJECT_REFRESH)
+		in = HUSH_MAX_INJECT_REFRESH;
 	if (in >= 0)
-		s->token_due = inject_now() + (in > 0 ? in : 1);
+		s->token_due = inject_now() + (in > 0 ? in : 1) * 1000;
 }
 
 static void forward(struct sup *s, int sig)
@@ -137,7 +140,7 @@ static void reread(struct sup *s, size_t i)
 			"content", it->cfg->name, it->cfg->ref, hush_err_msg());
 		/* the old lease may still run: try again soon */
 		if (it->due != 0)
-			it->due = inject_now() + RETRY_SECONDS;
+			it->due = inject_now() + RETRY_MS;
 		return;
 	}
 	s->changed[i] |= changed;
@@ -177,7 +180,7 @@ static void run_timers(struct sup *s)
 		} else {
 			hush_log_warn("secret %s: %s", it->cfg->name,
 				hush_err_msg());
-			it->due = now + RETRY_SECONDS;
+			it->due = now + RETRY_MS;
 		}
 	}
 	if (s->refresh_due != 0 && now >= s->refresh_due) {
@@ -186,7 +189,7 @@ static void run_timers(struct sup *s)
 			if (in->items[i].cfg->ref != NULL &&
 			    in->items[i].got.lease_id[0] == '\0')
 				reread(s, i);
-		s->refresh_due = inject_now() + in->c->refresh;
+		s->refresh_due = inject_now() + in->c->refresh * 1000;
 	}
 	publish(s);
 }
@@ -276,12 +279,17 @@ void supervise_run(struct inject_result *out, struct inject *in)
 	hush_log_info("started %s as pid %ld", in->prog, (long)s.child);
 	token_schedule(&s, false);
 	if (in->c->refresh > 0)
-		s.refresh_due = inject_now() + in->c->refresh;
+		s.refresh_due = inject_now() + in->c->refresh * 1000;
 	while (!s.done) {
 		due = next_due(&s);
 		now = inject_now();
-		ts.tv_sec = due == 0 ? 3600 : (due > now ? due - now : 0);
-		ts.tv_nsec = 0;
+		if (due == 0) {
+			ts.tv_sec = 3600;
+			ts.tv_nsec = 0;
+		} else {
+			ts.tv_sec = due > now ? (due - now) / 1000 : 0;
+			ts.tv_nsec = due > now ? (due - now) % 1000 * 1000000 : 0;
+		}
 		sig = sigtimedwait(&set, &info, &ts);
 		if (sig < 0 && errno != EAGAIN && errno != EINTR) {
 			hush_log_warn("sigtimedwait: %s", strerror(errno));

@@ -89,7 +89,7 @@ mount_tmpfs() {  # mount_tmpfs [OPTIONS]: a real tmpfs at $box/secrets
 
 # vault_start: the Vault test server with fake secrets in KV v2 (secret/),
 # KV v1 (kv1/) and a database role; exports VAULT_ADDR and VAULT_TOKEN (a
-# root token); SHORT is a token for secret/ that lives 4 s unless renewed
+# root token); SHORT is a token for secret/ that lives 6 s unless renewed
 vault_start() {
 	[ -f "$server" ] || skip "no Vault test server at $server"
 	command -v python3 >/dev/null || skip "no python3"
@@ -101,7 +101,7 @@ vault_start() {
 	mkdir -p "$box/srv"
 	cat >"$box/seed.json" <<-EOF
 	{"root_token": "$TOKEN",
-	 "tokens": {"$SHORT": {"policies": ["app"], "ttl": 4}},
+	 "tokens": {"$SHORT": {"policies": ["app"], "ttl": 6}},
 	 "policies": {"app": ["secret/*"]},
 	 "mounts": {"secret": {"type": "kv", "version": "2"},
 	            "kv1": {"type": "kv", "version": "1"},
@@ -559,14 +559,14 @@ t_sup_token() {
 	vault_start
 	write_sup_child
 	NEW=pw-$(rand 20); secret "$NEW"
-	# the token lives 4 s: reading at 7 s works only if it was renewed
+	# the token lives 6 s: reading at 9 s works only if it was renewed
 	CHECK_DIR=$box/chk VAULT_TOKEN=$SHORT "$inject" -vv --supervise \
 		--refresh 1s --dir "$box/secrets" \
 		--secret DB_PASS=vault:secret/app#password -- "$box/sup.sh" \
 		>>"$log" 2>&1 &
 	sup=$!
 	wait_for has_prefix chk/signals "start " || fail "the child did not start"
-	sleep 6
+	sleep 8
 	vault_call POST /_test/kv2 \
 		"{\"mount\": \"secret/\", \"path\": \"app\", \"data\": {\"password\": \"$NEW\"}}" \
 		>/dev/null
