@@ -146,6 +146,7 @@ write_child() {
 			echo "$v content ok"
 	done
 	tr '\0' '\n' </proc/$$/environ >"$CHECK_DIR/environ"
+	[ -e /proc/$$/fd/7 ] && echo "fd 7 inherited"
 	echo done
 	EOF
 	chmod 755 "$box/child.sh"
@@ -215,10 +216,14 @@ t_files_user() {
 	printf '%s' "$DB_PASS" >chk/DB_PASS_FILE.want
 	printf '%s' "$API_KEY" >chk/API_FILE.want
 	chmod 644 chk/*.want
+	# fd 7 is open in hush-inject: the program must not inherit it
 	CHECK_DIR=$box/chk run "$inject" --dir "$box/secrets" --user 65534:65534 \
 		--secret DB_PASS=vault:secret/app#password \
-		--secret API=vault:kv1/api#key -- "$box/child.sh"
+		--secret API=vault:kv1/api#key -- "$box/child.sh" 7<"$box/seed.json"
 	want_rc 0
+	if grep -q "fd 7 inherited" out; then
+		fail "the program inherited fd 7"
+	fi
 	want_out "id 65534:65534 groups 65534"
 	want_out "DB_PASS_FILE $box/secrets/DB_PASS 400 65534:65534 regular file"
 	want_out "API_FILE $box/secrets/API 400 65534:65534 regular file"
@@ -315,11 +320,16 @@ t_environ() {
 	cat >peek.sh <<-'EOF'
 	#!/bin/sh
 	if cat /proc/$PPID/environ >/dev/null 2>&1; then echo readable; else echo unreadable; fi
+	[ -e /proc/$$/fd/7 ] && echo "fd 7 inherited"
+	exit 0
 	EOF
 	chmod 755 peek.sh
 	run "$inject" --supervise --dir "$box/secrets" --user 65534 \
-		--secret API=vault:kv1/api#key -- "$box/peek.sh"
+		--secret API=vault:kv1/api#key -- "$box/peek.sh" 7<"$box/seed.json"
 	want_rc 0; want_out unreadable
+	if grep -q "fd 7 inherited" out; then
+		fail "the supervised program inherited fd 7"
+	fi
 }
 t_exec_fail() {
 	vault_start
