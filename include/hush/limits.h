@@ -163,6 +163,51 @@
 #endif
 
 /*
+ * hush-inject's command line and config: the largest config file (real
+ * ones are a few KiB), the most secrets in one run, the longest secret
+ * name (an environment variable name; NAME_FILE must fit too), the longest
+ * ref, the largest template text and rendered template, the largest file
+ * delivered, the child's environment (Linux allows 2 MiB of argv and
+ * environment together) and the longest --refresh (30 days).
+ */
+#ifndef HUSH_MAX_INJECT_CONFIG
+#define HUSH_MAX_INJECT_CONFIG (1024u * 1024)
+#endif
+#ifndef HUSH_MAX_INJECT_SECRETS
+#define HUSH_MAX_INJECT_SECRETS 1024u
+#endif
+#ifndef HUSH_MAX_INJECT_NAME
+#define HUSH_MAX_INJECT_NAME 128u
+#endif
+#ifndef HUSH_MAX_INJECT_REF
+#define HUSH_MAX_INJECT_REF 4096u
+#endif
+#ifndef HUSH_MAX_INJECT_TEMPLATE
+#define HUSH_MAX_INJECT_TEMPLATE (64u * 1024)
+#endif
+#ifndef HUSH_MAX_INJECT_FILE
+#define HUSH_MAX_INJECT_FILE (16u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_CHILD_ENV
+#define HUSH_MAX_CHILD_ENV (2u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_CHILD_ENV_VARS
+#define HUSH_MAX_CHILD_ENV_VARS 65536u
+#endif
+#ifndef HUSH_MAX_INJECT_REFRESH
+#define HUSH_MAX_INJECT_REFRESH (30L * 24 * 3600)
+#endif
+
+/*
+ * mlockall(MCL_FUTURE) makes every later allocation fail once
+ * RLIMIT_MEMLOCK is reached, so hush-inject locks all its memory only
+ * when the limit leaves at least this much room (or CAP_IPC_LOCK lifts it).
+ */
+#ifndef HUSH_INJECT_MLOCK_MIN
+#define HUSH_INJECT_MLOCK_MIN (256u * 1024 * 1024)
+#endif
+
+/*
  * age files (hush-inject): the largest encrypted file decrypted in memory
  * (sops data keys are tiny; whole sops binary files are the big case), the
  * most stanzas in one header (age writes one per recipient), the largest
