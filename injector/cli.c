@@ -16,7 +16,7 @@ enum {
 	OPT_SECRET = 1, OPT_CONFIG, OPT_DIR, OPT_USER, OPT_MODE, OPT_ENV,
 	OPT_ONCE, OPT_SUPERVISE, OPT_REFRESH, OPT_RELOAD, OPT_ALLOW_DISK,
 	OPT_MLOCK, OPT_BOOTSTRAP, OPT_VERBOSE, OPT_QUIET, OPT_HELP,
-	OPT_VERSION,
+	OPT_VERSION, OPT_SOPS_IGNORE_MAC, OPT_DECRYPT,
 };
 
 static const struct hush_opt opts[] = {
@@ -33,6 +33,8 @@ static const struct hush_opt opts[] = {
 	{ "allow-disk", 0, HUSH_OPT_NONE, NULL, "allow a DIR that is not tmpfs or ramfs (warns)", OPT_ALLOW_DISK },
 	{ "require-mlock", 0, HUSH_OPT_NONE, NULL, "fail when memory cannot be locked (default: warn)", OPT_MLOCK },
 	{ "bootstrap-env", 0, HUSH_OPT_VALUE, "VAR", "also keep VAR out of the program's environment (repeatable)", OPT_BOOTSTRAP },
+	{ "sops-ignore-mac", 0, HUSH_OPT_NONE, NULL, "decrypt sops files whose MAC does not verify (warns; unsafe)", OPT_SOPS_IGNORE_MAC },
+	{ "decrypt", 0, HUSH_OPT_VALUE, "FILE[#KEY.PATH]", "print a decrypted sops file (or one value) to stdout and exit", OPT_DECRYPT },
 	{ "verbose", 'v', HUSH_OPT_NONE, NULL, "say more on stderr (twice: debug)", OPT_VERBOSE },
 	{ "quiet", 'q', HUSH_OPT_NONE, NULL, "print errors only", OPT_QUIET },
 	{ "help", 'h', HUSH_OPT_NONE, NULL, "show this help", OPT_HELP },
@@ -46,14 +48,25 @@ static const char refs_help[] =
 	"                            MOUNT/PATH?version=N#FIELD)\n"
 	"  vault:PATH                all of the secret's data as JSON (dynamic\n"
 	"                            secrets, whole KV entries)\n"
-	"  sops:FILE[#KEY.PATH]      not supported yet\n";
+	"  sops:FILE[#KEY.PATH]      a sops file (YAML, JSON, dotenv, INI,\n"
+	"                            binary) decrypted with age keys, written\n"
+	"                            in its own format; or one value (maps and\n"
+	"                            lists as JSON)\n";
 
 static const char env_help[] =
 	"Environment:\n"
 	"  PATH                      where PROGRAM is looked up when it has no '/'\n"
-	"  SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD,\n"
-	"  SOPS_AGE_SSH_PRIVATE_KEY_FILE\n"
-	"                            never passed to PROGRAM\n";
+	"  SOPS_AGE_KEY              age identities, one per line (sops: refs)\n"
+	"  SOPS_AGE_KEY_FILE         a keys.txt file of age identities\n"
+	"  SOPS_AGE_KEY_CMD          a command (run with /bin/sh -c) printing\n"
+	"                            age identities\n"
+	"  XDG_CONFIG_HOME, HOME     the default keys file,\n"
+	"                            $XDG_CONFIG_HOME/sops/age/keys.txt or\n"
+	"                            $HOME/.config/sops/age/keys.txt; all of\n"
+	"                            these sources are combined, as sops does\n"
+	"  SOPS_AGE_SSH_PRIVATE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_CMD\n"
+	"                            not supported (a warning says so)\n"
+	"  The SOPS_AGE_* variables are never passed to PROGRAM.\n";
 
 static const char env_after[] =
 	"The program gets hush-inject's environment minus every variable\n"
@@ -223,6 +236,15 @@ int cli_parse(struct inject_config *c, int argc, char **argv)
 		case OPT_BOOTSTRAP:
 			error = config_add_bootstrap(c, "--bootstrap-env", v);
 			break;
+		case OPT_SOPS_IGNORE_MAC:
+			c->sops_ignore_mac = true;
+			break;
+		case OPT_DECRYPT:
+			if (c->decrypt != NULL)
+				return hush_err_set(HUSH_EUSAGE,
+					"--decrypt given twice");
+			c->decrypt = v;
+			break;
 		case OPT_VERBOSE:
 			verbose++;
 			break;
@@ -248,6 +270,14 @@ int cli_parse(struct inject_config *c, int argc, char **argv)
 	c->verbosity = quiet ? HUSH_LOG_QUIET : verbose >= 2 ? HUSH_LOG_DEBUG :
 		verbose == 1 ? HUSH_LOG_INFO : HUSH_LOG_WARN;
 	hush_log_setup("hush-inject", (enum hush_log_level)c->verbosity);
+	if (c->decrypt != NULL) {
+		/* a debugging command of its own: no secrets, no program */
+		if (config != NULL || c->nsecrets != 0 || c->argc != 0)
+			return hush_err_set(HUSH_EUSAGE,
+				"--decrypt takes no --secret, --config or "
+				"PROGRAM");
+		return 0;
+	}
 	if (config != NULL && (error = config_load_file(c, config)) < 0)
 		return error;
 	return config_finish(c);

@@ -71,6 +71,8 @@ struct inject_config {
 	bool reload_set;
 	bool allow_disk;
 	bool require_mlock;
+	bool sops_ignore_mac;     /* --sops-ignore-mac: warn, do not refuse */
+	const char *decrypt;      /* --decrypt FILE, borrowed from argv */
 	int verbosity;            /* hush_log_level */
 
 	char **argv;              /* PROGRAM ARGS..., borrowed from main's */

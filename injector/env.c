@@ -6,17 +6,8 @@
 #include "env.h"
 #include "hush/err.h"
 #include "hush/limits.h"
+#include "sopsref.h"
 #include "vault.h"
-
-/*
- * The SOPS age key variables (getsops/sops age/keysource.go): a key, a key
- * file, a command printing a key, an SSH key file. hush-inject consumes
- * them (sops: refs); the child never needs them.
- */
-static const char *const sops_vars[] = {
-	"SOPS_AGE_KEY", "SOPS_AGE_KEY_FILE", "SOPS_AGE_KEY_CMD",
-	"SOPS_AGE_SSH_PRIVATE_KEY_FILE",
-};
 
 bool env_is_bootstrap(const char *name, size_t len, char *const *extra,
 	size_t nextra)
@@ -24,10 +15,6 @@ bool env_is_bootstrap(const char *name, size_t len, char *const *extra,
 	char buf[1024];
 	size_t i;
 
-	for (i = 0; i < sizeof(sops_vars) / sizeof(*sops_vars); i++)
-		if (strlen(sops_vars[i]) == len &&
-		    memcmp(sops_vars[i], name, len) == 0)
-			return true;
 	for (i = 0; i < nextra; i++)
 		if (strlen(extra[i]) == len && memcmp(extra[i], name, len) == 0)
 			return true;
@@ -36,7 +23,8 @@ bool env_is_bootstrap(const char *name, size_t len, char *const *extra,
 		return false;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
-	return vault_env_is_bootstrap(buf);
+	/* the SOPS age key variables (hush-inject consumes them) and VAULT_* */
+	return sops_env_is_bootstrap(buf) || vault_env_is_bootstrap(buf);
 }
 
 static bool is_added(const char *name, size_t len, const struct env_add *add,

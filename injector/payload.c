@@ -104,6 +104,10 @@ int payload_json_parse(struct payload_json **out, const char *name,
 			(unsigned)HUSH_MAX_SOPS_FILE);
 		goto done;
 	}
+	if (len == 0) {
+		hush_err_set(HUSH_EPARSE, "%s: empty, not a JSON text", name);
+		goto done;
+	}
 	if (memchr(data, '\0', len) != NULL) {
 		hush_err_set(HUSH_EPARSE, "%s: NUL byte in JSON text", name);
 		goto done;

@@ -9,6 +9,8 @@
 #include "hush/err.h"
 #include "hush/limits.h"
 #include "ref.h"
+#include "sops.h"
+#include "sopsref.h"
 
 typedef int (*ref_resolve_fn)(struct vault_secret *out, struct ref_ctx *ctx,
 	const char *ref, const char *rest);
@@ -25,12 +27,26 @@ static int resolve_vault(struct vault_secret *out, struct ref_ctx *ctx,
 	return vault_read(out, ctx->vault, rest);
 }
 
+/* sops:<file>[#<key.path>]: the whole document in its own format, or one
+ * value; the age identities come from the SOPS_AGE_* variables */
+static int resolve_sops(struct vault_secret *out, struct ref_ctx *ctx,
+	const char *ref, const char *rest)
+{
+	int error;
+
+	(void)ref;
+	if (ctx->ids == NULL &&
+	    (error = sops_keys_load(&ctx->ids, ctx->envp, 0)) < 0)
+		return error;
+	return sops_ref_read(&out->value, rest, ctx->ids, ctx->sops_flags);
+}
+
 static const struct ref_scheme {
 	const char *prefix;
 	ref_resolve_fn resolve;  /* NULL: not supported yet */
 } schemes[] = {
 	{ "vault:", resolve_vault },
-	{ "sops:", NULL },  /* TODO(#7): decrypt with sops.c */
+	{ "sops:", resolve_sops },
 };
 
 static const struct ref_scheme *scheme_of(const char *ref)
@@ -79,6 +95,7 @@ int ref_ctx_init(struct ref_ctx *ctx, const struct inject_config *c,
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->envp = envp;
+	ctx->sops_flags = c->sops_ignore_mac ? SOPS_IGNORE_MAC : 0;
 	if ((error = vault_options_new(&ctx->vopts)) < 0)
 		return error;
 	for (i = 0; i < c->nvault; i++)
@@ -91,6 +108,7 @@ int ref_ctx_init(struct ref_ctx *ctx, const struct inject_config *c,
 void ref_ctx_dispose(struct ref_ctx *ctx)
 {
 	vault_close(ctx->vault);
+	age_identities_free(ctx->ids);
 	vault_options_free(ctx->vopts);
 	memset(ctx, 0, sizeof(*ctx));
 }

@@ -7,6 +7,7 @@
 #ifndef HUSH_INJECT_REF_H
 #define HUSH_INJECT_REF_H
 
+#include "age.h"
 #include "config.h"
 #include "vault.h"
 
@@ -18,6 +19,8 @@ struct ref_ctx {
 	struct vault_options *vopts;
 	char *const *envp;
 	struct vault *vault;
+	struct age_identities *ids; /* loaded on the first sops: ref */
+	unsigned sops_flags;        /* SOPS_IGNORE_MAC */
 };
 
 /**

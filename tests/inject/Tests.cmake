@@ -20,7 +20,7 @@ endif()
 if(TARGET hush-inject)
 	set(HUSH_INJECT_CASES usage disk_refused files_user modes_config symlink
 		environ exec_fail once fail_closed sup_signals sup_exit_signal
-		sup_zombies sup_refresh sup_token sup_pid1)
+		sup_zombies sup_refresh sup_token sup_pid1 sops)
 	set(hush_inject_scanner "")
 	if(TARGET hush)
 		set(hush_inject_scanner $<TARGET_FILE:hush>)

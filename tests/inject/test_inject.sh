@@ -158,7 +158,8 @@ t_usage() {
 	run "$inject" --help; want_rc 0
 	for w in --secret --config --dir --user --mode --env --once --supervise \
 		--refresh --reload-signal --allow-disk --vault-addr VAULT_TOKEN \
-		VAULT_ADDR SOPS_AGE_KEY PATH 'Exit codes'; do
+		VAULT_ADDR SOPS_AGE_KEY SOPS_AGE_KEY_FILE SOPS_AGE_KEY_CMD --decrypt \
+		--sops-ignore-mac PATH 'Exit codes'; do
 		want_out "$w"
 	done
 	run "$inject" --version; want_rc 0; want_out "hush-inject "
@@ -166,8 +167,10 @@ t_usage() {
 	run "$inject" --bogus -- true; want_rc 2
 	want_err "hush-inject: error: unknown option '--bogus'"
 	want_err "Try 'hush-inject --help' for more information."
-	run "$inject" --secret A=sops:app.yaml -- true; want_rc 2
-	want_err "hush-inject: error: --secret: sops: refs are not supported yet ('sops:app.yaml')"
+	run "$inject" --secret A=sops: -- true; want_rc 2
+	want_err "hush-inject: error: --secret: ref 'sops:' names no path"
+	run "$inject" --decrypt a.yaml --secret A=vault:x; want_rc 2
+	want_err "--decrypt takes no --secret, --config or PROGRAM"
 	run "$inject" --secret A=vault:x --secret A=vault:y -- true; want_rc 2
 	want_err "secret A is defined twice"
 	run "$inject" --secret A-B=vault:x -- true; want_rc 2
@@ -415,6 +418,45 @@ t_fail_closed() {
 		--secret API=vault:kv1/api#key -- sh -c 'echo "OPT=${OPT_FILE:-unset} API=$(sha256sum <$API_FILE)"'
 	want_rc 0; want_out "OPT=unset API=$(printf %s "$API_KEY" | sha256sum)"
 	want_err "optional, going on without it"
+}
+
+# sops: refs: a whole document in its own format and one value, decrypted
+# with the age keys of SOPS_AGE_KEY_FILE, which the program does not get;
+# --decrypt prints the same document; a wrong key starts nothing
+t_sops() {
+	mount_tmpfs mode=0711
+	sops=$src/corpus/injector/sops
+	mkdir -p "$box/chk" && chmod 777 "$box/chk"
+	cp "$sops/example.yaml.decrypted" chk/DOC.want
+	printf 'Smith' >chk/NAME.want
+	chmod 644 chk/*.want
+	SOPS_AGE_KEY_FILE=$sops/age/keys.txt run "$inject" --dir "$box/secrets" \
+		--user 65534 --secret DOC="sops:$sops/example.yaml" \
+		--secret NAME="sops:$sops/example.json#lastName" -- sh -c '
+		for v in DOC NAME; do
+			eval "f=\$${v}_FILE"
+			cmp -s "$f" "'"$box"'/chk/$v.want" && echo "$v ok $(stat -c "%a %u" "$f")"
+		done
+		tr "\0" "\n" </proc/$$/environ | grep -c "^SOPS_AGE" || true'
+	want_rc 0
+	want_out "DOC ok 400 65534"
+	want_out "NAME ok 400 65534"
+	grep -qx 0 out || fail "the program got a SOPS_AGE_* variable"
+	SOPS_AGE_KEY_FILE=$sops/age/keys.txt "$inject" --decrypt "$sops/example.yaml" \
+		>chk/decrypted 2>"$box/err"
+	cmp -s chk/decrypted chk/DOC.want || fail "--decrypt output differs"
+	rm -f chk/decrypted
+	# the wrong key: exit 3, one line naming the file, nothing started
+	rm -f secrets/DOC secrets/NAME
+	age-keygen -o wrong.txt 2>/dev/null || skip "age-keygen is missing"
+	SOPS_AGE_KEY_FILE=$box/wrong.txt run "$inject" --dir "$box/secrets" \
+		--secret DOC="sops:$sops/example.yaml" -- sh -c "touch $box/started"
+	want_rc 3; one_line; want_err "example.yaml"
+	[ ! -e started ] || fail "the program ran"
+	[ -z "$(ls -A secrets)" ] || fail "files left: $(ls -A secrets)"
+	SOPS_AGE_KEY_FILE=$box/wrong.txt run "$inject" --decrypt "$sops/example.yaml"
+	want_rc 3; one_line
+	[ ! -s out ] || fail "--decrypt printed something with the wrong key"
 }
 
 # the supervised child: records signals and its file's content

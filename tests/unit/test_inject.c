@@ -238,8 +238,8 @@ static void cli_errors(void)
 		  "--secret: '1A' is not a valid secret name (letters, digits and '_', not starting with a digit, at most 128 bytes)" },
 		{ { "--secret", "A=vault:p", "--secret", "A=vault:q", "--", "p", NULL },
 		  HUSH_EUSAGE, "--secret: secret A is defined twice" },
-		{ { "--secret", "A=sops:f.yaml#a", "--", "p", NULL }, HUSH_EUSAGE,
-		  "--secret: sops: refs are not supported yet ('sops:f.yaml#a')" },
+		{ { "--secret", "A=sops:", "--", "p", NULL }, HUSH_EUSAGE,
+		  "--secret: ref 'sops:' names no path" },
 		{ { "--secret", "A=aws:x", "--", "p", NULL }, HUSH_EUSAGE,
 		  "--secret: ref 'aws:x' has no known scheme (vault: or sops:)" },
 		{ { "--secret", "A=vault:", "--", "p", NULL }, HUSH_EUSAGE,
@@ -489,9 +489,10 @@ static void refs(void)
 	T_OK(ref_check("x", "vault:database/creds/ro"));
 	T_EQ_INT(ref_check("x", "vault:a\nb"), HUSH_EUSAGE);
 	T_EQ_STR(hush_err_msg(), "x: control character in ref");
-	T_EQ_INT(ref_check("x", "sops:secrets.yaml"), HUSH_EUSAGE);
-	T_EQ_STR(hush_err_msg(),
-		"x: sops: refs are not supported yet ('sops:secrets.yaml')");
+	T_OK(ref_check("x", "sops:secrets.yaml"));
+	T_OK(ref_check("x", "sops:secrets.yaml#db.password"));
+	T_EQ_INT(ref_check("x", "sops:"), HUSH_EUSAGE);
+	T_EQ_STR(hush_err_msg(), "x: ref 'sops:' names no path");
 	T_EQ_INT(ref_check("x", "secret/app#password"), HUSH_EUSAGE);
 	memcpy(big, "vault:", 6);
 	memset(big + 6, 'a', sizeof(big) - 7);
