@@ -320,6 +320,41 @@ def one_layer_layout(path, layer_blob, mt=MT_GZ, raw=None):
     return im
 
 
+def big_text():
+    """About 10 MiB of log lines with tokens planted around the 4 MiB piece
+    boundaries (one across a boundary, some in the overlap), so that
+    findings in pieces can be checked against `hush dir` of the same bytes."""
+    rng = random.Random("hush-image-big")
+    words = ["request", "served", "GET", "/api/v1/items", "200", "cache",
+             "miss", "upstream", "latency", "ms", "user", "session", "ok"]
+    piece = 4 * 1024 * 1024
+    plant = [1000, piece - 20, piece - 3000, piece + 5, 2 * piece - 17,
+             2 * piece + 9000, 10 * 1024 * 1024 - 500]
+    out = bytearray()
+    n = 0
+    while len(out) < 10 * 1024 * 1024:
+        if plant and len(out) >= plant[0]:
+            out += b"token=" + fake("ghp_", "big%d" % n).encode() + b"\n"
+            plant.pop(0)
+            n += 1
+            continue
+        out += (" ".join(rng.choice(words) for _ in range(rng.randint(4, 14)))
+                + "\n").encode()
+    return bytes(out)
+
+
+def write_big(out):
+    data = big_text()
+    os.makedirs(os.path.join(out, "big-tree"))
+    with open(os.path.join(out, "big-tree", "big.txt"), "wb") as f:
+        f.write(data)
+    layer = tar_bytes([("var", "dir", None), ("var/big.txt", "file", data)])
+    im = Image([(layer, "gzip")], {"os": "linux", "architecture": "amd64",
+                                   "history": history(("COPY big.txt /var/",
+                                                       False))})
+    write_layout(os.path.join(out, "big"), [(im, im.descriptor("big"))])
+
+
 def write_bad(out):
     b = os.path.join(out, "bad")
     os.makedirs(b)
@@ -373,6 +408,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     write_good(out)
+    write_big(out)
     write_bad(out)
 
 
