@@ -658,9 +658,13 @@ done:
 
 /* ---- findings: places, status, layer names ---- */
 
-/* created_by with every secret found in the image's config redacted. */
+/*
+ * created_by with every secret found in the image's config redacted; pl[i]
+ * is the place of fs->v[i], taken before any finding was renamed.
+ */
 static int redact_secrets(struct hush_buf *out, const char *text,
-	const struct findings *fs, size_t image, const struct run *r)
+	const struct findings *fs, const struct place *const *pl, size_t image,
+	const struct run *r)
 {
 	size_t i, pos = 0, n = strlen(text);
 	int error = 0;
@@ -672,15 +676,13 @@ static int redact_secrets(struct hush_buf *out, const char *text,
 		if (!r->c->report.show_secrets)
 			for (i = 0; i < fs->len; i++) {
 				const struct finding *f = &fs->v[i];
-				const struct place *p;
 
 				if (!f->secret || f->secret_len < 4 ||
 				    f->secret_len <= best || f->secret_len > n - pos ||
+				    !pl[i]->is_config || pl[i]->image != image ||
 				    memcmp(text + pos, f->secret, f->secret_len))
 					continue;
-				p = place_find(r, f->path);
-				if (p && p->image == image)
-					best = f->secret_len;
+				best = f->secret_len;
 			}
 		if (best) {
 			char red[REPORT_REDACT_MAX];
@@ -709,7 +711,8 @@ static int add_image_attrs(struct run *r, struct finding *f, const struct img *i
 }
 
 static int add_layer_attrs(struct run *r, struct finding *f, size_t image,
-	size_t layer, const struct findings *all, struct hush_buf *tmp)
+	size_t layer, const struct findings *all,
+	const struct place *const *pl, struct hush_buf *tmp)
 {
 	const struct img *im = &r->imgs[image];
 	const struct image_layer *ly = &im->im->layers[layer];
@@ -725,7 +728,7 @@ static int add_layer_attrs(struct run *r, struct finding *f, size_t image,
 	if (digest[0] && (error = finding_attr_add(f, "digest", digest)) < 0)
 		return error;
 	if (im->created_by[layer]) {
-		if ((error = redact_secrets(tmp, im->created_by[layer], all,
+		if ((error = redact_secrets(tmp, im->created_by[layer], all, pl,
 			     image, r)) < 0 ||
 		    (error = finding_attr_add(f, "command", tmp->ptr)) < 0)
 			return error;
@@ -733,15 +736,14 @@ static int add_layer_attrs(struct run *r, struct finding *f, size_t image,
 	return 0;
 }
 
-static int dress(struct run *r, struct finding *f, const struct findings *all,
+static int dress(struct run *r, struct finding *f, const struct place *p,
+	const struct findings *all, const struct place *const *pl,
 	struct hush_buf *tmp)
 {
-	const struct place *p = place_find(r, f->path);
 	const struct img *im;
 	char *path;
 	int error;
 
-	HUSH_ASSERT(p != NULL);
 	im = &r->imgs[p->image];
 	if (f->line == 1)
 		f->column += p->col_adj;
@@ -757,13 +759,14 @@ static int dress(struct run *r, struct finding *f, const struct findings *all,
 			return error;
 		if (p->history_layer != NO_LAYER)
 			return add_layer_attrs(r, f, p->image, p->history_layer, all,
-				tmp);
+				pl, tmp);
 		return 0;
 	}
 	f->kind = "layer";
 	f->order = im->order_base + 1 + p->layer;
 	if ((error = add_image_attrs(r, f, im)) < 0 ||
-	    (error = add_layer_attrs(r, f, p->image, p->layer, all, tmp)) < 0)
+	    (error = add_layer_attrs(r, f, p->image, p->layer, all, pl,
+		     tmp)) < 0)
 		return error;
 	{
 		bool over;
@@ -805,22 +808,20 @@ static int cmp_dup(const void *x, const void *y)
 static int dress_all(struct run *r, struct findings *fs)
 {
 	struct hush_buf tmp = HUSH_BUF_INIT(64 * 1024);
+	const struct place **pl = NULL;
 	size_t i, j = 0;
 	int error = 0;
 
-	/* layer findings first need the config's (raw) secrets for redaction */
-	for (i = 0; i < fs->len && error == 0; i++) {
-		const struct place *p = place_find(r, fs->v[i].path);
-
-		if (p && !p->is_config)
-			error = dress(r, &fs->v[i], fs, &tmp);
+	/* every place first: dressing renames findings */
+	if (fs->len && (pl = calloc(fs->len, sizeof(*pl))) == NULL)
+		return hush_err_set(HUSH_ENOMEM, "out of memory");
+	for (i = 0; i < fs->len; i++) {
+		pl[i] = place_find(r, fs->v[i].path);
+		HUSH_ASSERT(pl[i] != NULL);
 	}
-	for (i = 0; i < fs->len && error == 0; i++) {
-		const struct place *p = place_find(r, fs->v[i].path);
-
-		if (p && p->is_config)
-			error = dress(r, &fs->v[i], fs, &tmp);
-	}
+	for (i = 0; i < fs->len && error == 0; i++)
+		error = dress(r, &fs->v[i], pl[i], fs, pl, &tmp);
+	free(pl);
 	hush_buf_dispose(&tmp);
 	if (error < 0)
 		return error;
