@@ -396,7 +396,8 @@ static int locate_tar(const struct image_src *s, const char *name,
 			out->file = s->path;
 			out->off = m->off;
 			out->size = m->size;
-			n = snprintf(out->name, sizeof(out->name), "%s", name);
+			/* the member the links led to: its name may hold the digest */
+			n = snprintf(out->name, sizeof(out->name), "%s", cur);
 			if (n < 0)
 				out->name[0] = '\0';
 			return 0;
@@ -700,9 +701,13 @@ static int load_docker_manifest(struct image_src *s,
 					"entry %zu: a layer is not a string", s->path, k);
 				break;
 			}
-			digest_from_name(im.layers[i].digest, ln);
 			im.nlayers = i + 1;
-			error = locate(s, ln, &im.layers[i].blob);
+			if ((error = locate(s, ln, &im.layers[i].blob)) < 0)
+				break;
+			digest_from_name(im.layers[i].digest, ln);
+			if (!im.layers[i].digest[0])
+				digest_from_name(im.layers[i].digest,
+					im.layers[i].blob.name);
 		}
 		if (error == 0) {
 			struct image_blob cb;

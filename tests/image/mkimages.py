@@ -215,6 +215,11 @@ def tar_dir(src, dst, extra=None):
         for name, data in extra or []:
             ti = tarfile.TarInfo(name)
             ti.mtime = MTIME
+            if isinstance(data, str):
+                ti.type = tarfile.SYMTYPE
+                ti.linkname = data
+                t.addfile(ti)
+                continue
             ti.size = len(data)
             t.addfile(ti, io.BytesIO(data))
 
@@ -273,11 +278,15 @@ def write_good(out):
            os.path.join(out, "skopeo-docker.tar"))
     # our own OCI archive, and a Docker 25+ save (OCI layout + manifest.json)
     tar_dir(os.path.join(out, "oci-dir"), os.path.join(out, "oci.tar"))
+    # Docker 25+ also keeps <id>/layer.tar as a symlink into blobs/
+    first = sha(im.layers[0][1])[7:]
     d25 = [{"Config": "blobs/sha256/" + sha(im.config)[7:],
             "RepoTags": ["fixture/demo:1.0"],
-            "Layers": ["blobs/sha256/" + sha(b)[7:] for _, b, _ in im.layers]}]
+            "Layers": ["%s/layer.tar" % first] +
+                      ["blobs/sha256/" + sha(b)[7:] for _, b, _ in im.layers[1:]]}]
     tar_dir(os.path.join(out, "oci-dir"), os.path.join(out, "docker25.tar"),
-            [("manifest.json", jbytes(d25))])
+            [("manifest.json", jbytes(d25)),
+             ("%s/layer.tar" % first, "../blobs/sha256/" + first)])
     write_legacy(os.path.join(out, "legacy.tar"), [("fixture/demo:1.0", gzim)])
     # two tagged images in one save
     other = Image([(tar_bytes([("note.txt", "file",
