@@ -57,6 +57,13 @@ t_tags() {
 
 t_json() {
 	golden image-oci-json oci-dir --format json
+	run --format sarif oci-dir; want_rc 1
+	/usr/bin/python3 "$src/tests/cli/validate_sarif.py" "$src/tests/sarif-schema-2.1.0.json" \
+		"$box/out" || fail "sarif does not validate"
+	run --format jsonl multi; want_rc 1
+	/usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' \
+		"$box/out" || fail "jsonl"
+	grep -q '"platform":"linux/arm64"' "$box/out" || fail "jsonl lacks the platform"
 }
 
 # Findings in a file read in pieces have the places `hush dir` gives.
