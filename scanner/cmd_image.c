@@ -44,6 +44,7 @@ struct place {
 	size_t base_line;    /* newlines before this piece */
 	size_t col_adj;      /* bytes of the piece's first line before it */
 	bool is_config;
+	bool is_attest;      /* an attestation's layer */
 };
 
 /* One image while it is scanned. */
@@ -492,6 +493,7 @@ static int scan_value(struct run *r, size_t image, const char *path,
 	memcpy(copy, text, len);
 	p->is_config = true;
 	p->history_layer = history_layer;
+	p->is_attest = !strncmp(path, "attestation", 11);
 	return submit(r, p, copy, len);
 }
 
@@ -649,6 +651,14 @@ static int scan_config(struct run *r, size_t image)
 			break;
 		error = check_build_args(r, image, cb, d.ptr, layer);
 	}
+	/* attestations (provenance can hold build args): scanned as text */
+	for (i = 0; i < im->im->nattest && error == 0; i++) {
+		hush_buf_clear(&d);
+		if ((error = hush_buf_printf(&d, "attestation.layers[%zu]", i)) == 0)
+			error = scan_value(r, image, d.ptr,
+				im->im->attest[i].ptr ? im->im->attest[i].ptr : "",
+				im->im->attest[i].len, NO_LAYER);
+	}
 done:
 	json_free(doc);
 	hush_buf_dispose(&d);
@@ -753,7 +763,7 @@ static int dress(struct run *r, struct finding *f, const struct place *p,
 	free(f->path);
 	f->path = path;
 	if (p->is_config) {
-		f->kind = "config";
+		f->kind = p->is_attest ? "attestation" : "config";
 		f->order = im->order_base;
 		if ((error = add_image_attrs(r, f, im)) < 0)
 			return error;

@@ -586,6 +586,9 @@ static void image_dispose(struct image_one *im)
 	for (i = 0; i < im->nlayers; i++)
 		free(im->layers[i].media_type);
 	free(im->layers);
+	for (i = 0; i < im->nattest; i++)
+		hush_buf_dispose(&im->attest[i]);
+	free(im->attest);
 	memset(im, 0, sizeof(*im));
 }
 
@@ -793,6 +796,7 @@ static int load_manifest(struct image_src *s, const char *digest,
 		goto done;
 	}
 	memcpy(im.config_digest, cd, IMAGE_DIGEST_LEN + 1);
+	memcpy(im.manifest_digest, digest, IMAGE_DIGEST_LEN + 1);
 	if ((error = alloc_layers(s, &im, json_len(layers))) < 0)
 		goto done;
 	for (l = json_first(layers); l; l = json_next(l), i++) {
@@ -824,6 +828,66 @@ static int load_manifest(struct image_src *s, const char *digest,
 	memset(&im, 0, sizeof(im));
 done:
 	image_dispose(&im);
+	json_free(doc);
+	hush_buf_dispose(&text);
+	return error;
+}
+
+/*
+ * An attestation manifest (BuildKit: provenance, SBOM) of an image already
+ * found: its layers are in-toto JSON, where build args can show up; they are
+ * read (verified) for scanning as text. One of an image not selected is
+ * skipped.
+ */
+static int load_attestation(struct image_src *s, const char *digest,
+	const char *ref)
+{
+	struct hush_buf text = HUSH_BUF_INIT(1);
+	struct json *doc = NULL;
+	const struct json_val *l;
+	struct image_one *im = NULL;
+	size_t i, n;
+	int error;
+
+	for (i = 0; ref && i < s->nimages; i++)
+		if (!strcmp(s->images[i].manifest_digest, ref))
+			im = &s->images[i];
+	if (!im) {
+		hush_log_info("%s: attestation manifest %s of no selected image "
+			      "skipped", s->path, digest);
+		return 0;
+	}
+	if ((error = read_json(s, NULL, digest, &text, &doc)) < 0)
+		goto done;
+	n = json_len(json_get(json_root(doc), "layers"));
+	if (n > HUSH_MAX_IMAGE_LAYERS) {
+		error = hush_err_set(HUSH_ELIMIT, "%s: attestation %s has more "
+			"than %u layers", s->path, digest, HUSH_MAX_IMAGE_LAYERS);
+		goto done;
+	}
+	for (l = json_first(json_get(json_root(doc), "layers")); l;
+	     l = json_next(l)) {
+		const char *ld = json_get_string(l, "digest");
+		struct hush_buf *v;
+		struct image_blob b;
+
+		if (!ld || !image_digest_valid(ld)) {
+			error = hush_err_set(HUSH_EPARSE, "%s: attestation %s: a "
+				"layer has no valid digest", s->path, digest);
+			goto done;
+		}
+		if ((v = realloc(im->attest, (im->nattest + 1) * sizeof(*v))) == NULL) {
+			error = hush_err_set(HUSH_ENOMEM, "out of memory");
+			goto done;
+		}
+		im->attest = v;
+		hush_buf_init(&v[im->nattest], 1);
+		im->nattest++;
+		if ((error = locate_digest(s, ld, &b)) < 0 ||
+		    (error = read_blob(s, &b, ld, &v[im->nattest - 1])) < 0)
+			goto done;
+	}
+done:
 	json_free(doc);
 	hush_buf_dispose(&text);
 	return error;
@@ -865,11 +929,8 @@ static int walk_index(struct image_src *s, const struct json_val *idx,
 				continue;
 			nm = cname ? cname : ref;
 		}
-		if (rtype && !strcmp(rtype, "attestation-manifest")) {
-			hush_log_info("%s: attestation manifest %s skipped",
-				s->path, dg);
-			continue;
-		}
+		if (rtype && !strcmp(rtype, "attestation-manifest"))
+			continue; /* after the images: see below */
 		if (is_index_type(mt)) {
 			struct hush_buf text = HUSH_BUF_INIT(1);
 			struct json *doc = NULL;
@@ -888,6 +949,15 @@ static int walk_index(struct image_src *s, const struct json_val *idx,
 		}
 		error = load_manifest(s, dg, nm, plat);
 		free(plat);
+	}
+	for (d = json_first(json_get(idx, "manifests")); d && error == 0;
+	     d = json_next(d)) {
+		const struct json_val *ann = json_get(d, "annotations");
+		const char *rtype = json_get_string(ann, "vnd.docker.reference.type");
+
+		if (rtype && !strcmp(rtype, "attestation-manifest"))
+			error = load_attestation(s, json_get_string(d, "digest"),
+				json_get_string(ann, "vnd.docker.reference.digest"));
 	}
 	return error;
 }

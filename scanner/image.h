@@ -39,6 +39,11 @@ struct image_one {
 	struct hush_buf config; /* the config JSON, verified */
 	struct image_layer *layers;
 	size_t nlayers;
+	char manifest_digest[IMAGE_DIGEST_LEN + 1]; /* "" in a legacy archive */
+	/* BuildKit attestations of this image (provenance, SBOM): their
+	 * in-toto JSON layers, verified, scanned as text */
+	struct hush_buf *attest;
+	size_t nattest;
 };
 
 struct image_src;

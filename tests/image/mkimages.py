@@ -297,11 +297,33 @@ def write_good(out):
                  [("fixture/demo:1.0", gzim), ("fixture/other:2.0", other)])
     # a multi-platform index (nested) in an OCI folder
     amd, arm = platform_image("amd64"), platform_image("arm64")
+    # BuildKit provenance attestations: build args show up in them
+    extra, att_descs = {}, []
+    for im, arg in ((amd, fake("npm_", "provenance")), (arm, "1.0")):
+        prov = jbytes({"_type": "https://in-toto.io/Statement/v0.1",
+                       "predicateType": "https://slsa.dev/provenance/v0.2",
+                       "predicate": {"invocation": {"parameters": {"args": {
+                           "build-arg:NPM_TOKEN": arg}}}}})
+        cfg = b"{}"
+        att = jbytes({"schemaVersion": 2, "mediaType": MT_MANIFEST,
+                      "config": {"mediaType": MT_CONFIG, "digest": sha(cfg),
+                                 "size": len(cfg)},
+                      "layers": [{"mediaType": "application/vnd.in-toto+json",
+                                  "digest": sha(prov), "size": len(prov)}]})
+        extra.update({sha(prov): prov, sha(cfg): cfg, sha(att): att})
+        att_descs.append({"mediaType": MT_MANIFEST, "digest": sha(att),
+                          "size": len(att),
+                          "platform": {"os": "unknown", "architecture": "unknown"},
+                          "annotations": {
+                              "vnd.docker.reference.digest": sha(im.manifest),
+                              "vnd.docker.reference.type": "attestation-manifest"}})
     inner = jbytes({"schemaVersion": 2, "mediaType": MT_INDEX,
                     "manifests": [amd.descriptor(platform="linux/amd64"),
-                                  arm.descriptor(platform="linux/arm64")]})
+                                  arm.descriptor(platform="linux/arm64")] +
+                    att_descs})
+    extra[sha(inner)] = inner
     path = os.path.join(out, "multi")
-    write_layout(path, [(amd, None), (arm, None)], {sha(inner): inner})
+    write_layout(path, [(amd, None), (arm, None)], extra)
     with open(os.path.join(path, "index.json"), "wb") as f:
         f.write(jbytes({"schemaVersion": 2, "mediaType": MT_INDEX,
                         "manifests": [{"mediaType": MT_INDEX,
