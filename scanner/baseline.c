@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* baseline.c - fingerprints from an earlier json report; the only file with <cjson/cJSON.h> */
-#include <cjson/cJSON.h>
+/* baseline.c - fingerprints from an earlier json report */
 #include <string.h>
 
 #include "allow.h"
@@ -8,36 +7,34 @@
 #include "hush/err.h"
 #include "hush/fs.h"
 #include "hush/limits.h"
+#include "json.h"
 
 int baseline_load(struct allow_fps *fps, const char *file)
 {
 	struct hush_buf b;
-	cJSON *root = NULL, *list, *f;
+	struct json *doc = NULL;
+	const struct json_val *list, *f;
 	int error;
 
 	if ((error = hush_fs_read_all(&b, file, HUSH_MAX_BASELINE,
 		     "HUSH_MAX_BASELINE")) < 0)
 		return error;
-	root = cJSON_ParseWithLength(b.ptr ? b.ptr : "", b.len);
-	if (!root) {
+	if (json_parse(&doc, b.ptr, b.len, file) < 0) {
 		error = hush_err_set(HUSH_EPARSE, "%s: baseline is not valid JSON",
 			file);
 		goto done;
 	}
-	list = cJSON_GetObjectItemCaseSensitive(root, "findings");
-	if (!cJSON_IsArray(list)) {
+	list = json_get(json_root(doc), "findings");
+	if (!json_is_array(list)) {
 		error = hush_err_set(HUSH_EPARSE,
 			"%s: baseline has no \"findings\" array (use a hush json report)",
 			file);
 		goto done;
 	}
-	cJSON_ArrayForEach(f, list)
-	{
-		cJSON *fp = cJSON_GetObjectItemCaseSensitive(f, "fingerprint");
+	for (f = json_first(list); f; f = json_next(f)) {
+		const char *fp = json_get_string(f, "fingerprint");
 
-		if (!cJSON_IsString(fp) ||
-		    (error = allow_fps_add(fps, fp->valuestring,
-			     strlen(fp->valuestring))) < 0) {
+		if (!fp || (error = allow_fps_add(fps, fp, strlen(fp))) < 0) {
 			error = hush_err_set(HUSH_EPARSE,
 				"%s: a finding has no valid \"fingerprint\"", file);
 			goto done;
@@ -45,7 +42,7 @@ int baseline_load(struct allow_fps *fps, const char *file)
 	}
 	error = 0;
 done:
-	cJSON_Delete(root);
+	json_free(doc);
 	hush_buf_dispose(&b);
 	return error;
 }

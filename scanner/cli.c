@@ -21,6 +21,7 @@ enum {
 	OPT_SHOW, OPT_JOBS, OPT_MAXSIZE, OPT_NOPROGRESS, OPT_QUIET,
 	OPT_VERBOSE, OPT_BINARY, OPT_NOCOLOR, OPT_NOCACHE, OPT_NODECODE,
 	OPT_HELP, OPT_FILE, OPT_EXPLAIN, OPT_LIST, OPT_NULL,
+	OPT_PLATFORM = 100, OPT_TAG, OPT_MAXLAYER, OPT_MAXIMAGE,
 };
 
 static const struct hush_opt scan_opts[] = {
@@ -52,9 +53,32 @@ static const struct hush_opt context_only_opts[] = {
 	{ NULL, 0, HUSH_OPT_NONE, NULL, NULL, 0 },
 };
 
+/* `hush image` adds these. */
+static const struct hush_opt image_only_opts[] = {
+	{ "platform", 0, HUSH_OPT_VALUE, "OS/ARCH", "scan only this platform of a multi-platform image (os/arch[/variant])", OPT_PLATFORM },
+	{ "tag", 0, HUSH_OPT_VALUE, "TAG", "scan only the image tagged TAG (a RepoTags entry or ref.name annotation)", OPT_TAG },
+	{ "max-layer-size", 0, HUSH_OPT_VALUE, "SIZE", "stop when a layer decompresses to more than SIZE (default 32G)", OPT_MAXLAYER },
+	{ "max-image-size", 0, HUSH_OPT_VALUE, "SIZE", "stop when all layers decompress to more than SIZE (default 128G)", OPT_MAXIMAGE },
+	{ NULL, 0, HUSH_OPT_NONE, NULL, NULL, 0 },
+};
+
 #define N_SCAN_OPTS (sizeof(scan_opts) / sizeof(*scan_opts) - 1)
 #define N_CONTEXT_ONLY (sizeof(context_only_opts) / sizeof(*context_only_opts) - 1)
 static struct hush_opt context_opts[N_SCAN_OPTS + N_CONTEXT_ONLY + 1];
+#define N_IMAGE_ONLY (sizeof(image_only_opts) / sizeof(*image_only_opts) - 1)
+static struct hush_opt image_opts[N_SCAN_OPTS + N_IMAGE_ONLY + 1];
+
+/* The image table is the common one plus its own, built once. */
+static const struct hush_opt *image_opts_get(void)
+{
+	if (!image_opts[0].name) {
+		memcpy(image_opts, image_only_opts,
+			N_IMAGE_ONLY * sizeof(*image_opts));
+		memcpy(image_opts + N_IMAGE_ONLY, scan_opts,
+			(N_SCAN_OPTS + 1) * sizeof(*image_opts));
+	}
+	return image_opts;
+}
 
 /* The context table is the common one plus its own, built once. */
 static const struct hush_opt *opts_for(bool context)
@@ -90,6 +114,8 @@ void cli_usage(bool to_stdout)
 		"  dir [OPTIONS] PATH...   scan files and folders; '-' reads stdin\n"
 		"  context [OPTIONS] [DIR] check a docker build context, its\n"
 		"                          .dockerignore and its Dockerfile\n"
+		"  image [OPTIONS] IMAGE   scan a container image layer by layer: a\n"
+		"                          docker save tar, OCI folder or OCI archive\n"
 		"  rules list              list the rules\n"
 		"  rules check [FILE...]   compile the rules and check their examples\n"
 		"  rules export            print each rule's pattern, one per line\n\n"
@@ -100,6 +126,17 @@ void cli_usage(bool to_stdout)
 
 static void scan_help(const char *cmd, bool context)
 {
+	if (!strcmp(cmd, "image")) {
+		printf("usage: hush image [OPTIONS] IMAGE\n\n"
+		       "Scan a container image: every file of every layer (deleted\n"
+		       "and overwritten files too, with the layer that removed them),\n"
+		       "and the config's Env, Labels and history. IMAGE is a `docker\n"
+		       "save` tarball, an OCI layout folder or an OCI archive; it is\n"
+		       "read in place, never extracted.\n\nOptions:\n");
+		hush_opt_help(stdout, image_opts_get());
+		printf("\n%s\n%s", env_help, exit_help);
+		return;
+	}
 	if (context)
 		printf("usage: hush context [OPTIONS] [DIR]\n\n"
 		       "Check what `docker build DIR` would send: the files that\n"
@@ -177,6 +214,7 @@ static char *default_cache_dir(void)
 int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 {
 	bool context = !strcmp(cmd, "context");
+	bool image = !strcmp(cmd, "image");
 	struct hush_opt_parser p;
 	const char *v;
 	int id, level = HUSH_LOG_WARN;
@@ -190,7 +228,10 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 	c->decode = true;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	c->jobs = n > 0 ? (unsigned)n : 1;
-	hush_opt_parser_init(&p, opts_for(context), argc, argv);
+	c->max_layer = HUSH_DEFAULT_MAX_LAYER_BYTES;
+	c->max_image = HUSH_DEFAULT_MAX_IMAGE_BYTES;
+	hush_opt_parser_init(&p, image ? image_opts_get() : opts_for(context),
+		argc, argv);
 	while ((id = hush_opt_next(&p, &v, false)) != HUSH_OPT_END) {
 		switch (id) {
 		case HUSH_OPT_ERROR:
@@ -276,6 +317,27 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 		case OPT_NULL:
 			c->null_sep = true;
 			break;
+		case OPT_PLATFORM:
+			c->platform = v;
+			break;
+		case OPT_TAG:
+			c->tag = v;
+			break;
+		case OPT_MAXLAYER:
+		case OPT_MAXIMAGE: {
+			size_t sz;
+
+			if (parse_size(&sz, v) < 0 || sz == 0)
+				return hush_err_set(HUSH_EUSAGE,
+					"--%s needs a size such as 512M or 40G",
+					id == OPT_MAXLAYER ? "max-layer-size" :
+							     "max-image-size");
+			if (id == OPT_MAXLAYER)
+				c->max_layer = sz;
+			else
+				c->max_image = sz;
+			break;
+		}
 		}
 	}
 	hush_log_setup("hush", (enum hush_log_level)level);
@@ -287,6 +349,11 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 			return HUSH_ENOMEM;
 		if (c->null_sep && !c->list)
 			return hush_err_set(HUSH_EUSAGE, "context: -z needs --list");
+	} else if (image && c->paths.len != 1) {
+		return hush_err_set(HUSH_EUSAGE, "image: give one IMAGE%s%s%s",
+			c->paths.len ? ", got '" : "",
+			c->paths.len ? c->paths.v[1] : "",
+			c->paths.len ? "' too" : "");
 	} else if (c->paths.len == 0) {
 		return hush_err_set(HUSH_EUSAGE, "%s: no PATH given", cmd);
 	}

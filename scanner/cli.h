@@ -35,6 +35,11 @@ struct cli_config {
 	struct strlist explain;  /* --explain PATH... */
 	bool list;               /* --list */
 	bool null_sep;           /* -z */
+	/* hush image */
+	const char *platform;    /* --platform os/arch[/variant] */
+	const char *tag;         /* --tag */
+	unsigned long long max_layer; /* --max-layer-size */
+	unsigned long long max_image; /* --max-image-size */
 };
 
 void cli_config_dispose(struct cli_config *c);
@@ -73,5 +78,6 @@ int cmd__write_report(const struct cli_config *c, struct scan *s,
 struct cmd_result cmd_dir(int argc, char **argv);
 struct cmd_result cmd_rules(int argc, char **argv);
 struct cmd_result cmd_context(int argc, char **argv);
+struct cmd_result cmd_image(int argc, char **argv);
 
 #endif

@@ -24,6 +24,32 @@ void digest_sha256(unsigned char out[DIGEST_SHA256_LEN], const void *const *part
 	crypto_hash_sha256_final(&st, out);
 }
 
+_Static_assert(sizeof(crypto_hash_sha256_state) <=
+		       sizeof(((struct digest_sha256_ctx *)0)->opaque),
+	"digest_sha256_ctx too small");
+
+static crypto_hash_sha256_state *state_of(struct digest_sha256_ctx *c)
+{
+	return (crypto_hash_sha256_state *)(void *)c->opaque;
+}
+
+void digest_sha256_init(struct digest_sha256_ctx *c)
+{
+	crypto_hash_sha256_init(state_of(c));
+}
+
+void digest_sha256_update(struct digest_sha256_ctx *c, const void *data,
+	size_t len)
+{
+	crypto_hash_sha256_update(state_of(c), data, len);
+}
+
+void digest_sha256_final(struct digest_sha256_ctx *c,
+	unsigned char out[DIGEST_SHA256_LEN])
+{
+	crypto_hash_sha256_final(state_of(c), out);
+}
+
 void digest_hex(char *out, const unsigned char *bin, size_t len)
 {
 	sodium_bin2hex(out, len * 2 + 1, bin, len);

@@ -15,6 +15,17 @@ int digest_init(void);
 void digest_sha256(unsigned char out[DIGEST_SHA256_LEN], const void *const *parts,
 	const size_t *lens, size_t n);
 
+/* An incremental SHA-256 (libsodium's state, kept opaque). */
+struct digest_sha256_ctx {
+	_Alignas(16) unsigned char opaque[256];
+};
+
+void digest_sha256_init(struct digest_sha256_ctx *c);
+void digest_sha256_update(struct digest_sha256_ctx *c, const void *data,
+	size_t len);
+void digest_sha256_final(struct digest_sha256_ctx *c,
+	unsigned char out[DIGEST_SHA256_LEN]);
+
 /** Lowercase hex of len bytes into out, which holds 2*len+1. */
 void digest_hex(char *out, const unsigned char *bin, size_t len);
 

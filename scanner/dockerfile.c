@@ -2233,6 +2233,11 @@ static bool secret_name(const char *key)
 		       sizeof(allow_words) / sizeof(*allow_words));
 }
 
+bool dockerfile_secret_name(const char *name)
+{
+	return secret_name(name);
+}
+
 static int check_arg_env(struct ctx *c, const struct dockerfile_instr *in)
 {
 	size_t i;

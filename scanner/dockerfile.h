@@ -168,4 +168,10 @@ int dockerfile_check(struct dockerfile_issues *out,
 /** Free the issues; a zeroed list is a no-op. */
 void dockerfile_issues_dispose(struct dockerfile_issues *l);
 
+/**
+ * BuildKit's SecretsUsedInArgOrEnv rule on an ARG or ENV name (the value is
+ * never looked at); hush image applies it to the config's Env and build args.
+ */
+bool dockerfile_secret_name(const char *name);
+
 #endif

@@ -804,8 +804,8 @@ static bool mostly_text(const unsigned char *s, size_t n)
 
 /* Decode one base64 run and scan the text it holds. */
 static int scan_run(struct engine_worker *w, const unsigned char *data,
-	size_t s, size_t e, unsigned cls, engine_match_cb cb, void *payload,
-	bool *limited)
+	size_t len, size_t s, size_t e, unsigned cls, engine_match_cb cb,
+	void *payload, bool *limited)
 {
 	const unsigned need = B64_UPPER | B64_LOWER | B64_DIGIT;
 	size_t n = e - s, end = e, out_len = 0;
@@ -822,7 +822,8 @@ static int scan_run(struct engine_worker *w, const unsigned char *data,
 			n);
 		return 0;
 	}
-	while (end < s + n + 2 && data[end] == '=')
+	/* padding: at most 2, and never past the end of the data */
+	while (end < s + n + 2 && end < len && data[end] == '=')
 		end++;
 	if (digest_base64_decode(w->b64, HUSH_MAX_BASE64, &out_len,
 		    (const char *)data + s, end - s, (cls & B64_URL) != 0) < 0)
@@ -867,8 +868,8 @@ static int scan_decoded(struct engine_worker *w, const unsigned char *data,
 
 			for (k = s; k < e; k++)
 				cls |= b64class[data[k]];
-			if ((error = scan_run(w, data, s, e, cls, cb, payload,
-				     limited)) < 0)
+			if ((error = scan_run(w, data, len, s, e, cls, cb,
+				     payload, limited)) < 0)
 				return error;
 		}
 		i = e + 1;

@@ -75,6 +75,7 @@ struct scan {
 	bool findings_limit_hit;
 
 	atomic_size_t allow_skipped, total_findings;
+	atomic_size_t buffered; /* bytes of queued buffer items */
 
 	/* the walker's batch, pushed whole to cut lock traffic (one producer) */
 	struct item batch[SCAN_BATCH];
@@ -533,6 +534,7 @@ static void run_item(struct worker *w, struct item *it)
 	} else {
 		atomic_fetch_add_explicit(&w->files, 1, memory_order_relaxed);
 		(void)scan_chunks(w, it, -1, it->data, it->len);
+		atomic_fetch_sub(&w->s->buffered, it->len);
 	}
 	free(it->path);
 	free(it->display);
@@ -729,6 +731,7 @@ int scan_submit_buffer(struct scan *s, unsigned char *data, size_t len,
 		free(data);
 		return hush_err_set(HUSH_ENOMEM, "out of memory");
 	}
+	atomic_fetch_add(&s->buffered, len);
 	return submit(s, &it);
 }
 
@@ -831,4 +834,15 @@ void scan_free(struct scan *s)
 	pthread_mutex_destroy(&s->plock);
 	pthread_cond_destroy(&s->pcond);
 	free(s);
+}
+
+void scan_wait_buffered(struct scan *s, size_t max)
+{
+	struct timespec nap = { 0, 200 * 1000 };
+
+	flush_batch(s);
+	if (!s->running)
+		return;
+	while (atomic_load(&s->buffered) > max)
+		nanosleep(&nap, NULL);
 }

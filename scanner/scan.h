@@ -53,6 +53,13 @@ int scan_submit_file(struct scan *s, const char *path, const char *display,
 int scan_submit_buffer(struct scan *s, unsigned char *data, size_t len,
 	const char *display);
 
+/**
+ * Hand the queued items to the workers and wait until the buffers submitted
+ * and not yet scanned hold at most max bytes (a producer's memory bound).
+ * Like the submit functions, call it from one producer thread at a time.
+ */
+void scan_wait_buffered(struct scan *s, size_t max);
+
 /** Record a problem that makes the scan incomplete (exit 3), and log it. */
 void scan_warn(struct scan *s, const char *fmt, ...) HUSH_PRINTF(2, 3);
 

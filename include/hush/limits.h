@@ -285,4 +285,60 @@
 #define HUSH_MAX_VAULT_CRED_FILE (64u * 1024)
 #endif
 
+/*
+ * Container images (hush image). JSON documents of an image (manifest.json,
+ * index.json, manifests, configs) are kilobytes; a config with a long history
+ * is under a MiB. Nested indexes are rare (one level in practice). Members of
+ * the outer tar and entries of one layer bound the memory of their indexes.
+ * Overlayfs stacks 128 layers at most; OCI sets no bound.
+ */
+#ifndef HUSH_MAX_IMAGE_JSON
+#define HUSH_MAX_IMAGE_JSON (16u * 1024 * 1024)
+#endif
+#ifndef HUSH_MAX_IMAGE_NESTING
+#define HUSH_MAX_IMAGE_NESTING 8u
+#endif
+#ifndef HUSH_MAX_IMAGE_MEMBERS
+#define HUSH_MAX_IMAGE_MEMBERS 1000000u
+#endif
+#ifndef HUSH_MAX_LAYER_ENTRIES
+#define HUSH_MAX_LAYER_ENTRIES 10000000u
+#endif
+#ifndef HUSH_MAX_IMAGE_LAYERS
+#define HUSH_MAX_IMAGE_LAYERS 4096u
+#endif
+#ifndef HUSH_MAX_IMAGES
+#define HUSH_MAX_IMAGES 1024u
+#endif
+
+/*
+ * Decompression bombs: the default limits on the bytes one layer, and all
+ * layers of one run, may decompress to (--max-layer-size, --max-image-size).
+ * Real layers stay below a few GiB; the biggest images (CUDA, ML stacks)
+ * reach tens of GiB.
+ */
+#ifndef HUSH_DEFAULT_MAX_LAYER_BYTES
+#define HUSH_DEFAULT_MAX_LAYER_BYTES (32ull * 1024 * 1024 * 1024)
+#endif
+#ifndef HUSH_DEFAULT_MAX_IMAGE_BYTES
+#define HUSH_DEFAULT_MAX_IMAGE_BYTES (128ull * 1024 * 1024 * 1024)
+#endif
+
+/*
+ * Layer files are read into memory and queued for the workers: a file larger
+ * than HUSH_IMAGE_PIECE goes in overlapping pieces of that size, and readers
+ * wait while more than HUSH_IMAGE_INFLIGHT bytes are queued, so memory stays
+ * bounded whatever the image holds. Layers are read by at most
+ * HUSH_IMAGE_READERS threads at once.
+ */
+#ifndef HUSH_IMAGE_PIECE
+#define HUSH_IMAGE_PIECE (4u * 1024 * 1024)
+#endif
+#ifndef HUSH_IMAGE_INFLIGHT
+#define HUSH_IMAGE_INFLIGHT (48u * 1024 * 1024)
+#endif
+#ifndef HUSH_IMAGE_READERS
+#define HUSH_IMAGE_READERS 8u
+#endif
+
 #endif
