@@ -3152,7 +3152,12 @@ static int render_ini(struct secret **out, const struct sops_node *doc)
 			if (error < 0 || (error = ini_value_out(out, k)) < 0)
 				return error;
 		}
-		if ((error = put_str(out, "\n")) < 0)
+		/* ini.v1 >= 1.66.5 (PrettySection): a blank line between
+		 * sections, none after the last one */
+		for (c = sec->next; c != NULL && c->kind == SOPS_COMMENT;
+		     c = c->next)
+			;
+		if (c != NULL && (error = put_str(out, "\n")) < 0)
 			return error;
 	}
 	return 0;

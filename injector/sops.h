@@ -163,8 +163,8 @@ int sops_tree_walk(const struct sops_tree *t, sops_leaf_cb cb,
  * not written, and a sequence inside a mapping is not indented as go-yaml
  * does), JSON as Go's encoding/json with tab indentation and a final
  * newline, dotenv `key=value` lines (newlines as \n, `#comment`), INI as
- * gopkg.in/ini.v1 writes it (aligned " = ", a blank line after each
- * section), binary as the raw bytes of `data`.
+ * gopkg.in/ini.v1 (>= 1.66.5, as in sops 3.13) writes it (aligned " = ",
+ * a blank line between sections, none after the last), binary as the raw bytes of `data`.
  * @param[out] out the text in secret memory; the caller owns it
  * @return 0, HUSH_EPARSE (a tree the format cannot hold), HUSH_ELIMIT or
  *         HUSH_ENOMEM

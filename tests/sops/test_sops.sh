@@ -49,7 +49,7 @@ t_format_outputs() {
 		*.yaml) want_out_bytes 'foo: bar\n' ;;
 		*.json) want_out_bytes '{\n\t"foo": "bar"\n}\n' ;;
 		*.env) want_out_bytes 'foo = bar\n' ;;
-		*.ini) want_out_bytes '[foo]\nbar = baz\n\n' ;; # ini.v1: blank line after a section
+		*.ini) want_out_bytes '[foo]\nbar = baz\n' ;; # ini.v1 >= 1.66.5: blank lines only between sections
 		esac
 	done
 }
@@ -306,7 +306,7 @@ t_roundtrip_dotenv() {
 
 t_roundtrip_ini() {
 	fresh_key
-	printf 'top = 1\n\n[db]\n; the password\npassword = s3cret\nuser     = admin\nhash     = `a#b`\npad      = " x "\n\n[empty]\n\n' >plain.ini
+	printf 'top = 1\n\n[db]\n; the password\npassword = s3cret\nuser     = admin\nhash     = `a#b`\npad      = " x "\n\n[empty]\n' >plain.ini
 	roundtrip ini plain.ini
 }
 
@@ -339,7 +339,7 @@ t_roundtrip_options() {
 	printf 'A=1\nB_secret=2\n' >p.env
 	roundtrip dotenv p.env --encrypted-suffix _secret
 	grep -q '^A=1$' enc.env || fail "A encrypted"
-	printf '[s]\na        = 1\nb_secret = 2\n\n' >p.ini
+	printf '[s]\na        = 1\nb_secret = 2\n' >p.ini
 	roundtrip ini p.ini --encrypted-suffix _secret
 	grep -q '^a = 1$' enc.ini || fail "a encrypted"
 }
@@ -371,7 +371,7 @@ PY
 	want_fail "g2.json: only 2 of the 3 key groups needed (shamir_threshold) could be opened"
 	printf 'A=1\n' >p.env
 	roundtrip dotenv p.env --groups 2 --threshold 2
-	printf '[s]\na = 1\n\n' >p.ini
+	printf '[s]\na = 1\n' >p.ini
 	roundtrip ini p.ini --groups 2 --threshold 2
 }
 
