@@ -16,6 +16,7 @@
 #include "hush/err.h"
 #include "hush/limits.h"
 #include "aesgcm.h"
+#include "seal.h"
 
 struct aesgcm_sha512 {
 	EVP_MD_CTX *ctx;
@@ -137,57 +138,26 @@ void aesgcm_sha512_free(struct aesgcm_sha512 *h)
 	free(h);
 }
 
-/* The size header keeps the alignment malloc promises. */
-union wipe_hdr {
-	size_t size;
-	max_align_t align;
-};
-
+/* OpenSSL's allocator hooks take the caller's file and line */
 static void *wipe_malloc(size_t size, const char *file, int line)
 {
-	union wipe_hdr *h;
-
 	(void)file;
 	(void)line;
-	if (size > SIZE_MAX - sizeof(*h))
-		return NULL;
-	h = malloc(sizeof(*h) + size);
-	if (h == NULL)
-		return NULL;
-	h->size = size;
-	return h + 1;
+	return seal_wipe_malloc(size);
 }
 
 static void wipe_free(void *p, const char *file, int line)
 {
-	union wipe_hdr *h;
-
 	(void)file;
 	(void)line;
-	if (p == NULL)
-		return;
-	h = (union wipe_hdr *)p - 1;
-	seal_wipe(h, sizeof(*h) + h->size);
-	free(h);
+	seal_wipe_free(p);
 }
 
 static void *wipe_realloc(void *p, size_t size, const char *file, int line)
 {
-	union wipe_hdr *h;
-	void *n;
-
-	if (p == NULL)
-		return wipe_malloc(size, file, line);
-	if (size == 0) {
-		wipe_free(p, file, line);
-		return NULL;
-	}
-	if ((n = wipe_malloc(size, file, line)) == NULL)
-		return NULL;
-	h = (union wipe_hdr *)p - 1;
-	memcpy(n, p, h->size < size ? h->size : size);
-	wipe_free(p, file, line);
-	return n;
+	(void)file;
+	(void)line;
+	return seal_wipe_realloc(p, size);
 }
 
 bool aesgcm_wipe_allocator(void)

@@ -29,74 +29,6 @@
 /* First size of a response buffer; it doubles up to the request's limit. */
 #define HTTP_BODY_START 16384u
 
-/* The size header keeps the alignment malloc promises. */
-union hdr {
-	size_t size;
-	max_align_t align;
-};
-
-static void *wipe_malloc(size_t size)
-{
-	union hdr *h;
-
-	if (size > SIZE_MAX - sizeof(*h))
-		return NULL;
-	h = malloc(sizeof(*h) + size);
-	if (h == NULL)
-		return NULL;
-	h->size = size;
-	return h + 1;
-}
-
-static void wipe_free(void *p)
-{
-	union hdr *h;
-
-	if (p == NULL)
-		return;
-	h = (union hdr *)p - 1;
-	seal_wipe(h, sizeof(*h) + h->size);
-	free(h);
-}
-
-static void *wipe_realloc(void *p, size_t size)
-{
-	union hdr *h;
-	void *n;
-
-	if (p == NULL)
-		return wipe_malloc(size);
-	n = wipe_malloc(size);
-	if (n == NULL)
-		return NULL;
-	h = (union hdr *)p - 1;
-	memcpy(n, p, h->size < size ? h->size : size);
-	wipe_free(p);
-	return n;
-}
-
-static void *wipe_calloc(size_t nmemb, size_t size)
-{
-	void *p;
-
-	if (size != 0 && nmemb > SIZE_MAX / size)
-		return NULL;
-	p = wipe_malloc(nmemb * size);
-	if (p != NULL)
-		memset(p, 0, nmemb * size);
-	return p;
-}
-
-static char *wipe_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = wipe_malloc(n);
-
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
-}
-
 static int global_init(void)
 {
 	static bool done;
@@ -109,8 +41,9 @@ static int global_init(void)
 	if (!aesgcm_wipe_allocator())
 		hush_log_debug("OpenSSL was in use before the first Vault "
 			"request: its buffers are not wiped on free");
-	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, wipe_malloc, wipe_free,
-		    wipe_realloc, wipe_strdup, wipe_calloc) != CURLE_OK)
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, seal_wipe_malloc,
+		    seal_wipe_free, seal_wipe_realloc, seal_wipe_strdup,
+		    seal_wipe_calloc) != CURLE_OK)
 		return hush_err_set(HUSH_ERROR, "cannot initialise libcurl");
 	done = true;
 	return 0;
@@ -462,7 +395,7 @@ static int perform(struct http_response *out, const struct http_request *req,
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
 	if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK &&
-	    loc != NULL && (*location = wipe_strdup(loc)) == NULL) {
+	    loc != NULL && (*location = seal_wipe_strdup(loc)) == NULL) {
 		error = hush_err_set(HUSH_ENOMEM, "%s: out of memory", what);
 		goto done;
 	}
@@ -510,7 +443,7 @@ done:
 		out->body = NULL;
 		out->status = 0;
 	}
-	wipe_free(location);
-	wipe_free(next);
+	seal_wipe_free(location);
+	seal_wipe_free(next);
 	return error;
 }

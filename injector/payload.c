@@ -18,44 +18,14 @@
 #include "payload.h"
 #include "seal.h"
 
-/* The size header keeps the alignment malloc promises. */
-union hdr {
-	size_t size;
-	max_align_t align;
-};
-
 struct payload_json {
 	cJSON *root;
 };
 
-static void *wipe_malloc(size_t size)
-{
-	union hdr *h;
-
-	if (size > SIZE_MAX - sizeof(*h))
-		return NULL;
-	h = malloc(sizeof(*h) + size);
-	if (h == NULL)
-		return NULL;
-	h->size = size;
-	return h + 1;
-}
-
-static void wipe_free(void *p)
-{
-	union hdr *h;
-
-	if (p == NULL)
-		return;
-	h = (union hdr *)p - 1;
-	seal_wipe(h, sizeof(*h) + h->size);
-	free(h);
-}
-
 static void hooks_init(void)
 {
 	static bool done;
-	cJSON_Hooks hooks = { wipe_malloc, wipe_free };
+	cJSON_Hooks hooks = { seal_wipe_malloc, seal_wipe_free };
 
 	/* idempotent; the injector parses JSON on one thread */
 	if (!done) {

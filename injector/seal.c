@@ -4,6 +4,7 @@
  * the only injector file that includes <sodium.h>. libsodium's failures are
  * turned into hush_err here and nowhere else.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,4 +250,74 @@ int seal_scrypt(unsigned char *out, size_t out_len, const unsigned char *pass,
 			"work factor %u", log_n);
 	}
 	return 0;
+}
+
+/* The size header keeps the alignment malloc promises. */
+union wipe_hdr {
+	size_t size;
+	max_align_t align;
+};
+
+void *seal_wipe_malloc(size_t size)
+{
+	union wipe_hdr *h;
+
+	if (size > SIZE_MAX - sizeof(*h))
+		return NULL;
+	h = malloc(sizeof(*h) + size);
+	if (h == NULL)
+		return NULL;
+	h->size = size;
+	return h + 1;
+}
+
+void seal_wipe_free(void *p)
+{
+	union wipe_hdr *h;
+
+	if (p == NULL)
+		return;
+	h = (union wipe_hdr *)p - 1;
+	seal_wipe(h, sizeof(*h) + h->size);
+	free(h);
+}
+
+void *seal_wipe_realloc(void *p, size_t size)
+{
+	union wipe_hdr *h;
+	void *n;
+
+	if (p == NULL)
+		return seal_wipe_malloc(size);
+	if (size == 0) {
+		seal_wipe_free(p);
+		return NULL;
+	}
+	if ((n = seal_wipe_malloc(size)) == NULL)
+		return NULL;
+	h = (union wipe_hdr *)p - 1;
+	memcpy(n, p, h->size < size ? h->size : size);
+	seal_wipe_free(p);
+	return n;
+}
+
+void *seal_wipe_calloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		return NULL;
+	if ((p = seal_wipe_malloc(nmemb * size)) != NULL)
+		memset(p, 0, nmemb * size);
+	return p;
+}
+
+char *seal_wipe_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = seal_wipe_malloc(n);
+
+	if (p != NULL)
+		memcpy(p, s, n);
+	return p;
 }

@@ -59,6 +59,19 @@ void secret_free(struct secret *s);
 /** Overwrite len bytes at p with zeros in a way the compiler keeps. */
 void seal_wipe(void *p, size_t len);
 
+/*
+ * A malloc family whose blocks are wiped when freed (a size header before
+ * each block), for the libraries that keep secrets in buffers of their own
+ * and take allocator hooks: cJSON (payload.c), libcurl (http.c) and
+ * OpenSSL (aesgcm.c). Same contracts as malloc, free, realloc (size 0
+ * frees and returns NULL), calloc and strdup.
+ */
+void *seal_wipe_malloc(size_t size);
+void seal_wipe_free(void *p);
+void *seal_wipe_realloc(void *p, size_t size);
+void *seal_wipe_calloc(size_t nmemb, size_t size);
+char *seal_wipe_strdup(const char *s);
+
 /** Compare len bytes in constant time. @return true when equal */
 bool seal_equal(const unsigned char *a, const unsigned char *b, size_t len);
 

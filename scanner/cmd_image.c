@@ -798,20 +798,7 @@ static int dress(struct run *r, struct finding *f, const struct place *p,
 
 static int cmp_dup(const void *x, const void *y)
 {
-	const struct finding *a = x, *b = y;
-	int c;
-
-	if ((c = strcmp(a->fingerprint, b->fingerprint)) != 0)
-		return c;
-	if (a->order != b->order)
-		return a->order < b->order ? -1 : 1;
-	if ((c = strcmp(a->path, b->path)) != 0)
-		return c;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	if (a->column != b->column)
-		return a->column < b->column ? -1 : 1;
-	return (int)a->decoded - (int)b->decoded;
+	return finding_cmp(x, y);
 }
 
 /* Name every finding's place; drop the copies two pieces both saw. */

@@ -103,3 +103,25 @@ void findings_dispose(struct findings *l)
 	l->v = NULL;
 	l->len = l->alloc = 0;
 }
+
+int finding_cmp_place(const struct finding *a, const struct finding *b)
+{
+	int c;
+
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	if ((c = strcmp(a->path, b->path)) != 0)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	return (int)a->decoded - (int)b->decoded;
+}
+
+int finding_cmp(const struct finding *a, const struct finding *b)
+{
+	int c = strcmp(a->fingerprint, b->fingerprint);
+
+	return c ? c : finding_cmp_place(a, b);
+}

@@ -57,6 +57,15 @@ void finding_dispose(struct finding *f);
  */
 int finding_attr_add(struct finding *f, const char *key, const char *value);
 /** @return 0 or HUSH_ENOMEM; f is moved into the list (or disposed). */
+/**
+ * Order of places: `order` (commit, layer), path, line, column, then
+ * plain before base64-decoded. @return <0, 0 or >0 as strcmp
+ */
+int finding_cmp_place(const struct finding *a, const struct finding *b);
+
+/** Fingerprint, then place: a sorted list holds each group as a run. */
+int finding_cmp(const struct finding *a, const struct finding *b);
+
 int findings_push(struct findings *l, struct finding *f);
 /** Move every finding of src to the end of dst; src is left empty. */
 int findings_move(struct findings *dst, struct findings *src);

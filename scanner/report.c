@@ -42,27 +42,9 @@ void report_redact(char *out, const char *secret, size_t len)
 }
 
 /* Findings sort by fingerprint, then place, so that groups are runs. */
-static int cmp_place(const struct finding *a, const struct finding *b)
-{
-	int c;
-
-	if (a->order != b->order)
-		return a->order < b->order ? -1 : 1;
-	if ((c = strcmp(a->path, b->path)) != 0)
-		return c;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	if (a->column != b->column)
-		return a->column < b->column ? -1 : 1;
-	return (int)a->decoded - (int)b->decoded;
-}
-
 static int cmp_fp(const void *x, const void *y)
 {
-	const struct finding *a = x, *b = y;
-	int c = strcmp(a->fingerprint, b->fingerprint);
-
-	return c ? c : cmp_place(a, b);
+	return finding_cmp(x, y);
 }
 
 struct group {
@@ -73,7 +55,7 @@ struct group {
 static int cmp_group(const void *x, const void *y)
 {
 	const struct group *a = x, *b = y;
-	int c = cmp_place(a->first, b->first);
+	int c = finding_cmp_place(a->first, b->first);
 
 	if (c)
 		return c;
