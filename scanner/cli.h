@@ -35,6 +35,10 @@ struct cli_config {
 	struct strlist explain;  /* --explain PATH... */
 	bool list;               /* --list */
 	bool null_sep;           /* -z */
+	/* hush git */
+	bool staged;             /* --staged */
+	const char *since;       /* --since REV */
+	struct strlist branches; /* --branch REF... */
 };
 
 void cli_config_dispose(struct cli_config *c);
@@ -73,5 +77,6 @@ int cmd__write_report(const struct cli_config *c, struct scan *s,
 struct cmd_result cmd_dir(int argc, char **argv);
 struct cmd_result cmd_rules(int argc, char **argv);
 struct cmd_result cmd_context(int argc, char **argv);
+struct cmd_result cmd_git(int argc, char **argv);
 
 #endif

@@ -51,6 +51,8 @@ int main(int argc, char **argv)
 		r = cmd_dir(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "context"))
 		r = cmd_context(argc - 2, argv + 2);
+	else if (!strcmp(cmd, "git"))
+		r = cmd_git(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "rules"))
 		r = cmd_rules(argc - 2, argv + 2);
 	else
