@@ -12,6 +12,7 @@
  * blank line that ends their headers (the message).
  */
 #include <git2.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,10 @@
 /* first[] value of objects that --since REV reaches: never scanned */
 #define HIDDEN UINT32_MAX
 #define NONE UINT32_MAX
+/* types[] value of an object the walk could not read: not read again */
+#define BAD_OBJECT 0xff
+/* objects named one by one when they cannot be read; then one summary */
+#define READ_WARNINGS 100
 
 struct root {
 	char *name;   /* the ref, for a tag of a tree or a blob */
@@ -35,8 +40,7 @@ struct root {
 
 struct missing {
 	git_oid oid;
-	uint32_t by;  /* commit (topological index) or object that needs it */
-	bool by_commit;
+	uint32_t by;  /* the object that needs it */
 };
 
 struct git_src {
@@ -62,6 +66,7 @@ struct git_src {
 	size_t nmissing, missing_alloc;
 	size_t objects_listed;
 	int list_error;             /* add_oid's error inside git_odb_foreach */
+	atomic_size_t read_failures;
 };
 
 struct git_worker {
@@ -102,8 +107,7 @@ static uint32_t find_obj(const struct git_src *g, const git_oid *id)
 	return NONE;
 }
 
-static int note_missing(struct git_src *g, const git_oid *id, uint32_t by,
-	bool by_commit)
+static int note_missing(struct git_src *g, const git_oid *id, uint32_t by)
 {
 	if (g->nmissing == g->missing_alloc) {
 		size_t n = g->missing_alloc ? g->missing_alloc * 2 : 16;
@@ -116,7 +120,6 @@ static int note_missing(struct git_src *g, const git_oid *id, uint32_t by,
 	}
 	g->missing[g->nmissing].oid = *id;
 	g->missing[g->nmissing].by = by;
-	g->missing[g->nmissing].by_commit = by_commit;
 	g->nmissing++;
 	return 0;
 }
@@ -148,12 +151,13 @@ static void warn_missing(struct git_src *g)
 					   "object database", g->repo_name, a);
 			continue;
 		}
-		hex_of(b, m->by_commit ? &g->oids[g->topo[m->by]]
-				       : &g->oids[m->by]);
+		hex_of(b, &g->oids[m->by]);
 		scan_warn(g->scan, "%s: object %s (needed by %s %s) is missing "
 				   "from the object database (shallow or "
 				   "partial clone?)", g->repo_name, a,
-			m->by_commit ? "commit" : "object", b);
+			g->types[m->by] == GIT_OBJECT_COMMIT ? "commit"
+			: g->types[m->by] == GIT_OBJECT_TREE ? "tree"
+							     : "object", b);
 	}
 	g->nmissing = 0;
 }
@@ -347,6 +351,7 @@ static int gather(struct git_src *g, struct graph *gr, const uint32_t *stop)
 			scan_warn(g->scan, "%s: commit %s cannot be read: %s",
 				g->repo_name, hex, git_msg());
 			gr->node_of[obj] = UINT32_MAX; /* do not retry */
+			g->types[obj] = BAD_OBJECT;
 			continue;
 		}
 		if (gr->len == gr->alloc) {
@@ -367,7 +372,7 @@ static int gather(struct git_src *g, struct graph *gr, const uint32_t *stop)
 		nd->time = (int64_t)git_commit_time(c);
 		nd->tree = find_obj(g, git_commit_tree_id(c));
 		if (nd->tree == NONE &&
-		    (error = note_missing(g, git_commit_tree_id(c), obj, false)) < 0)
+		    (error = note_missing(g, git_commit_tree_id(c), obj)) < 0)
 			goto fail;
 		nd->pstart = (uint32_t)gr->nparents;
 		nd->np = 0;
@@ -377,7 +382,7 @@ static int gather(struct git_src *g, struct graph *gr, const uint32_t *stop)
 			uint32_t p = pid ? find_obj(g, pid) : NONE;
 
 			if (p == NONE) {
-				if (pid && (error = note_missing(g, pid, obj, false)) < 0)
+				if (pid && (error = note_missing(g, pid, obj)) < 0)
 					goto fail;
 				continue;
 			}
@@ -517,7 +522,7 @@ done:
  * already marked were walked before and are skipped.
  */
 static int walk_tree(struct git_src *g, uint32_t obj, uint32_t mark,
-	uint32_t by, bool by_commit, unsigned depth)
+	uint32_t by, unsigned depth)
 {
 	git_tree *t = NULL;
 	size_t i, n;
@@ -540,6 +545,7 @@ static int walk_tree(struct git_src *g, uint32_t obj, uint32_t mark,
 		hex_of(hex, &g->oids[obj]);
 		scan_warn(g->scan, "%s: tree %s cannot be read: %s",
 			g->repo_name, hex, git_msg());
+		g->types[obj] = BAD_OBJECT;
 		return 0;
 	}
 	n = git_tree_entrycount(t);
@@ -552,13 +558,13 @@ static int walk_tree(struct git_src *g, uint32_t obj, uint32_t mark,
 			continue; /* a submodule's commit lives elsewhere */
 		x = find_obj(g, git_tree_entry_id(e));
 		if (x == NONE) {
-			error = note_missing(g, git_tree_entry_id(e), by, by_commit);
+			error = note_missing(g, git_tree_entry_id(e), by);
 			continue;
 		}
-		if (g->first[x])
+		if (g->first[x] || g->types[x] == BAD_OBJECT)
 			continue;
 		if (type == GIT_OBJECT_TREE) {
-			error = walk_tree(g, x, mark, by, by_commit, depth + 1);
+			error = walk_tree(g, x, mark, by, depth + 1);
 		} else {
 			g->first[x] = mark;
 			g->types[x] = GIT_OBJECT_BLOB;
@@ -578,7 +584,7 @@ static int walk_hidden(struct git_src *g, struct graph *gr)
 		g->first[gr->v[i].obj] = HIDDEN;
 		if (gr->v[i].tree != NONE && !g->first[gr->v[i].tree])
 			error = walk_tree(g, gr->v[i].tree, HIDDEN,
-				gr->v[i].obj, false, 0);
+				gr->v[i].obj, 0);
 	}
 	return error;
 }
@@ -626,6 +632,7 @@ static int add_tip(struct git_src *g, struct graph *gr, const char *name,
 		if (git_odb_read(&o, g->odb, &cur) < 0) {
 			scan_warn(g->scan, "%s: %s: object %s cannot be read: %s",
 				g->repo_name, name, hex, git_msg());
+			g->types[x] = BAD_OBJECT;
 			return 0;
 		}
 		type = git_odb_object_type(o);
@@ -704,6 +711,17 @@ static int add_rev(struct git_src *g, struct graph *gr, const char *opt,
 	if (git_revparse_single(&o, g->repo, rev) < 0)
 		return hush_err_set(HUSH_EUSAGE, "%s %s: no such revision in %s: %s",
 			opt, rev, g->repo_name, git_msg());
+	if (!strcmp(opt, "--since")) {
+		git_object *c = NULL;
+
+		if (git_object_peel(&c, o, GIT_OBJECT_COMMIT) < 0) {
+			git_object_free(o);
+			return hush_err_set(HUSH_EUSAGE, "%s %s: not a commit in %s",
+				opt, rev, g->repo_name);
+		}
+		git_object_free(o);
+		o = c;
+	}
 	error = add_tip(g, gr, rev, git_object_id(o));
 	git_object_free(o);
 	return error;
@@ -762,7 +780,7 @@ static int select_history(struct git_src *g)
 
 		g->first[c] = (uint32_t)i + 1;
 		if (t != NONE && !g->first[t])
-			error = walk_tree(g, t, (uint32_t)i + 1, (uint32_t)i, true, 0);
+			error = walk_tree(g, t, (uint32_t)i + 1, c, 0);
 	}
 	for (i = 0; i < g->nroots && error == 0; i++) {
 		uint32_t x = g->roots[i].obj, mark = (uint32_t)(g->ncommits + i + 1);
@@ -770,7 +788,7 @@ static int select_history(struct git_src *g)
 		if (g->first[x])
 			continue;
 		if (g->types[x] == GIT_OBJECT_TREE)
-			error = walk_tree(g, x, mark, x, false, 0);
+			error = walk_tree(g, x, mark, x, 0);
 		else
 			g->first[x] = mark;
 	}
@@ -873,9 +891,16 @@ static int worker_fetch(void *wctx, size_t id, const unsigned char **data,
 
 	hex_of(hex, &g->oids[id]);
 	if (git_odb_read(&w->obj, w->odb, &g->oids[id]) < 0) {
+		size_t nth = atomic_fetch_add(&g->read_failures, 1);
+
 		w->obj = NULL;
-		scan_warn(g->scan, "%s: object %s cannot be read: %s",
-			g->repo_name, hex, git_msg());
+		if (nth < READ_WARNINGS)
+			scan_warn(g->scan, "%s: object %s cannot be read: %s",
+				g->repo_name, hex, git_msg());
+		else if (nth == READ_WARNINGS)
+			scan_warn(g->scan, "%s: more objects cannot be read; "
+					   "the count follows at the end",
+				g->repo_name);
 		return HUSH_EIO;
 	}
 	type = git_odb_object_type(w->obj);
@@ -939,7 +964,7 @@ int git_src_submit(struct git_src *g)
 			error = scan_submit_fetch(g->scan, i);
 			continue;
 		}
-		if (g->types[i] == GIT_OBJECT_TREE)
+		if (g->types[i] == GIT_OBJECT_TREE || g->types[i] == BAD_OBJECT)
 			continue;
 		/* --since or --branch: only what the chosen commits reach */
 		if ((g->opts.since || (g->opts.branches && g->opts.branches->len)) &&
@@ -1140,9 +1165,13 @@ static int attribute_message(struct git_src *g, struct finding *f, uint32_t id)
 
 int git_src_attribute(struct git_src *g, struct findings *fs)
 {
-	size_t i;
+	size_t i, failed = atomic_load(&g->read_failures);
 	int error = 0;
 
+	if (failed > READ_WARNINGS)
+		scan_warn(g->scan, "%s: %zu objects in all cannot be read (a "
+				   "corrupt or truncated pack?)", g->repo_name,
+			failed);
 	for (i = 0; i < fs->len && error == 0; i++) {
 		struct finding *f = &fs->v[i];
 		size_t id = f->order;
