@@ -18,12 +18,17 @@
 #include "scan.h"
 #include "src_git.h"
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(id, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 /*
@@ -65,7 +70,7 @@ struct cmd_result cmd_git(int argc, char **argv)
 	struct scan_opts so;
 	struct scan_stats st;
 	size_t unique = 0, dropped, objects, commits;
-	double t0 = now(), t1, t2;
+	double t0 = now(), t1, t2, c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), c1, c2;
 	int error;
 
 	rules_init(&rules);
@@ -103,10 +108,12 @@ struct cmd_result cmd_git(int argc, char **argv)
 	if ((error = git_src_select(git)) < 0)
 		goto fail;
 	t1 = now();
+	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	if ((error = scan_start(scan)) < 0 || (error = git_src_submit(git)) < 0 ||
 	    (error = scan_finish(scan)) < 0)
 		goto fail;
 	t2 = now();
+	c2 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	if ((error = git_src_attribute(git, scan_findings(scan))) < 0)
 		goto fail;
 	allow_fps_seal(&fps);
@@ -120,11 +127,12 @@ struct cmd_result cmd_git(int argc, char **argv)
 	res.incomplete = st.warnings > 0;
 	hush_log_info("%zu finding%s (%zu secret%s) in %zu objects (%zu commits "
 		      "walked), %zu blobs and messages, %.1f MB; %.2f s (walk "
-		      "%.2f, scan %.2f); %zu binary skipped, %zu suppressed, "
-		      "%zu warning%s",
+		      "%.2f s, cpu %.2f s; scan %.2f s, cpu %.2f s); %zu binary "
+		      "skipped, %zu suppressed, %zu warning%s",
 		res.findings, res.findings == 1 ? "" : "s", unique,
 		unique == 1 ? "" : "s", objects, commits, st.files,
-		(double)st.bytes / 1e6, now() - t0, t1 - t0, t2 - t1,
+		(double)st.bytes / 1e6, now() - t0, t1 - t0, c1 - c0, t2 - t1,
+		c2 - c1,
 		st.binary_skipped, dropped, st.warnings,
 		st.warnings == 1 ? "" : "s");
 	if (res.incomplete)

@@ -11,13 +11,18 @@
  * own database handle; blobs are scanned whole, commits and tags from the
  * blank line that ends their headers (the message).
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hush/buf.h"
 #include "hush/err.h"
@@ -66,6 +71,7 @@ struct git_src {
 	size_t nmissing, missing_alloc;
 	size_t objects_listed;
 	int list_error;             /* add_oid's error inside git_odb_foreach */
+	uint32_t *order;            /* submission order (pack offsets), or NULL */
 	atomic_size_t read_failures;
 };
 
@@ -276,6 +282,147 @@ static int list_objects(struct git_src *g)
 	if (!g->types || !g->first)
 		return hush_err_set(HUSH_ENOMEM, "out of memory");
 	return 0;
+}
+
+/* ------------------------------------------------------ pack order */
+
+/*
+ * Objects are read in the order of their packs, as `git cat-file
+ * --unordered` does: a delta's base then comes just before it and is still in
+ * libgit2's delta base cache, instead of being rebuilt for each delta. The
+ * offsets come from the .idx files (version 2); a file that is not one is
+ * left out of the ordering only (its objects come last, in id order, and are
+ * read all the same), so no check here decides what is scanned.
+ */
+struct okey {
+	uint64_t key; /* pack number << 40 | offset; UINT64_MAX: loose */
+	uint32_t id;
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static unsigned char *read_small_file(const char *path, size_t max,
+	size_t *len)
+{
+	struct stat st;
+	unsigned char *buf = NULL;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+	    (uint64_t)st.st_size > max ||
+	    (buf = malloc((size_t)st.st_size + 1)) == NULL)
+		goto fail;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+static void key_idx(struct git_src *g, struct okey *keys, const char *path,
+	uint64_t packno)
+{
+	/* header, fanout, then per object: id, crc, offset; 64-bit offsets */
+	size_t len = 0, n, i, big_at, nbig;
+	unsigned char *b = read_small_file(path, 1072 +
+		(size_t)HUSH_MAX_GIT_OBJECTS * 36 + 40, &len);
+
+	if (!b)
+		return;
+	if (len < 1072 + 40 || memcmp(b, "\377tOc\0\0\0\2", 8)) {
+		hush_log_debug("%s: not a version 2 pack index, read unordered", path);
+		goto done;
+	}
+	n = be32(b + 8 + 255 * 4);
+	if (n > HUSH_MAX_GIT_OBJECTS || len - 1072 - 40 < n * 28)
+		goto done;
+	big_at = 1072 + n * 28;
+	nbig = (len - 40 - big_at) / 8;
+	for (i = 0; i < n; i++) {
+		uint32_t x, off32 = be32(b + 1072 + n * 24 + i * 4);
+		uint64_t off = off32;
+		git_oid id;
+
+		if (off32 & 0x80000000u) {
+			size_t k = off32 & 0x7fffffffu;
+
+			if (k >= nbig)
+				continue;
+			off = (uint64_t)be32(b + big_at + k * 8) << 32 |
+			      be32(b + big_at + k * 8 + 4);
+		}
+		memcpy(id.id, b + 1072 + i * 20, GIT_OID_RAWSZ);
+		x = find_obj(g, &id);
+		if (x != NONE && keys[x].key == UINT64_MAX && off < ((uint64_t)1 << 40))
+			keys[x].key = packno << 40 | off;
+	}
+done:
+	free(b);
+}
+
+static int cmp_okey(const void *x, const void *y)
+{
+	const struct okey *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* g->order: the object numbers by pack and offset; NULL if no memory */
+static void pack_order(struct git_src *g)
+{
+	struct hush_buf dir = HUSH_BUF_INIT(HUSH_MAX_PATH), path = HUSH_BUF_INIT(HUSH_MAX_PATH);
+	struct okey *keys;
+	struct dirent *de;
+	uint64_t packno = 0;
+	DIR *d;
+	size_t i;
+
+	if (g->n == 0 || (keys = malloc(g->n * sizeof(*keys))) == NULL)
+		return;
+	for (i = 0; i < g->n; i++) {
+		keys[i].key = UINT64_MAX;
+		keys[i].id = (uint32_t)i;
+	}
+	if (hush_buf_printf(&dir, "%s/pack", g->objects_dir) == 0 &&
+	    (d = opendir(dir.ptr)) != NULL) {
+		while ((de = readdir(d)) != NULL && packno < 0xffffff) {
+			size_t nl = strlen(de->d_name);
+
+			if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx"))
+				continue;
+			hush_buf_clear(&path);
+			if (hush_buf_printf(&path, "%s/%s", dir.ptr, de->d_name) == 0)
+				key_idx(g, keys, path.ptr, packno++);
+		}
+		closedir(d);
+	}
+	qsort(keys, g->n, sizeof(*keys), cmp_okey);
+	if ((g->order = malloc(g->n * sizeof(*g->order))) != NULL)
+		for (i = 0; i < g->n; i++)
+			g->order[i] = keys[i].id;
+	free(keys);
+	hush_buf_dispose(&dir);
+	hush_buf_dispose(&path);
 }
 
 /* ------------------------------------------------------- commit graph */
@@ -792,8 +939,10 @@ static int select_history(struct git_src *g)
 		else
 			g->first[x] = mark;
 	}
-	if (error == 0)
+	if (error == 0) {
 		warn_missing(g);
+		pack_order(g);
+	}
 done:
 	graph_dispose(&hidden);
 	graph_dispose(&gr);
@@ -959,7 +1108,8 @@ int git_src_submit(struct git_src *g)
 	size_t i;
 	int error = 0;
 
-	for (i = 0; i < g->n && error == 0; i++) {
+	for (size_t k = 0; k < g->n && error == 0; k++) {
+		i = g->order ? g->order[k] : k;
 		if (g->opts.staged) {
 			error = scan_submit_fetch(g->scan, i);
 			continue;
@@ -1212,6 +1362,7 @@ void git_src_free(struct git_src *g)
 	free(g->first);
 	free(g->topo);
 	free(g->missing);
+	free(g->order);
 	free(g->objects_dir);
 	free(g->repo_name);
 	git_odb_free(g->odb);
