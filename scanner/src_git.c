@@ -817,14 +817,14 @@ static int add_all_refs(struct git_src *g, struct graph *gr)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
-	int rc, error = 0;
+	int rc = 0, error = 0;
 
 	if (git_reference_iterator_new(&it, g->repo) < 0) {
 		scan_warn(g->scan, "%s: cannot list the refs: %s", g->repo_name,
 			git_msg());
 		return 0;
 	}
-	while ((rc = git_reference_next(&ref, it)) == 0 && error == 0) {
+	while (error == 0 && (rc = git_reference_next(&ref, it)) == 0) {
 		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT)
 			error = add_tip(g, gr, git_reference_name(ref),
 				git_reference_target(ref));
