@@ -36,8 +36,16 @@ at() {
 	export GIT_COMMITTER_DATE="$GIT_AUTHOR_DATE"
 }
 # alnum LABEL N: N fixed pseudo-random letters and digits
-alnum() { printf 'hush-fixture-%s' "$1" | sha512sum | cut -c1-128 | xxd -r -p | base64 -w0 | tr -dc 'A-Za-z0-9' | cut -c1-"$2"; }
-b32() { printf 'hush-fixture-%s' "$1" | sha256sum | cut -c1-64 | xxd -r -p | base32 -w0 | tr -dc 'A-Z2-7' | cut -c1-"$2"; }
+alnum() {
+	python3 -c 'import base64, hashlib, sys
+d = base64.b64encode(hashlib.sha512(b"hush-fixture-" + sys.argv[1].encode()).digest())
+print("".join(c for c in d.decode() if c.isalnum())[:int(sys.argv[2])])' "$1" "$2"
+}
+b32() {
+	python3 -c 'import base64, hashlib, sys
+d = base64.b32encode(hashlib.sha256(b"hush-fixture-" + sys.argv[1].encode()).digest())
+print("".join(c for c in d.decode() if c.isalpha() or c in "234567")[:int(sys.argv[2])])' "$1" "$2"
+}
 ghp1="ghp_$(alnum ghp1 36)"
 ghp2="ghp_$(alnum ghp2 36)"
 ghp3="ghp_$(alnum ghp3 36)"
