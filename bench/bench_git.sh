@@ -70,7 +70,9 @@ fi
 read -r NBLOBS BYTES NOBJ < <(git -C "$REPO" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
     awk '{n++} $1=="blob" {b++; s+=$2} END {printf "%d %d %d\n", b, s, n}')
 NCOMMITS=$(git -C "$REPO" rev-list --all | wc -l)
-PACKMB=$(du -sm "$(git -C "$REPO" rev-parse --git-common-dir)/objects" | cut -f1)
+gdir=$(git -C "$REPO" rev-parse --git-common-dir)
+case $gdir in /*) ;; *) gdir=$REPO/$gdir ;; esac
+PACKMB=$(du -sm "$gdir/objects" | cut -f1)
 echo "repo:   $REPO: $NCOMMITS commits, $NOBJ objects, $NBLOBS blobs, $BYTES bytes of unique blob content ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB); objects folder $PACKMB MiB"
 echo "cpus:   $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg); $(git --version)"
 
@@ -126,7 +128,7 @@ hush_run() {
 }
 hush_run "hush git -j 2 (2 cores)" "$WORK/hush-j2.jsonl" "${PIN[@]}" "$HUSH" git -j 2 --no-progress --format jsonl "$REPO"
 HUSH_J2=$WALL HUSH_J2_RSS=$RSS
-hush_run "hush git -j $(nproc)" "$WORK/hush-jall.jsonl" "$HUSH" git --no-progress --format jsonl "$REPO"
+hush_run "hush git -j $(nproc) (all cores)" "$WORK/hush-jall.jsonl" "$HUSH" git --no-progress --format jsonl "$REPO"
 "$HUSH" git -j 2 --no-progress -v --format jsonl "$REPO" 2>&1 >/dev/null | grep -F 'findings' | sed 's/^/hush -v: /'
 
 # ---------------------------------------------------------------- c. git log -p | grep -E
