@@ -126,9 +126,10 @@ struct cmd_result cmd_git(int argc, char **argv)
 	res.findings = scan_findings(scan)->len;
 	res.incomplete = st.warnings > 0;
 	hush_log_info("%zu finding%s (%zu secret%s) in %zu objects (%zu commits "
-		      "walked), %zu blobs and messages, %.1f MB; %.2f s (walk "
-		      "%.2f s, cpu %.2f s; scan %.2f s, cpu %.2f s); %zu binary "
-		      "skipped, %zu suppressed, %zu warning%s",
+		      "walked), %zu blobs and messages, %.1f MB; %.2f s (list "
+		      "and commits %.2f s, cpu %.2f s; trees and scan %.2f s, "
+		      "cpu %.2f s); %zu binary skipped, %zu suppressed, %zu "
+		      "warning%s",
 		res.findings, res.findings == 1 ? "" : "s", unique,
 		unique == 1 ? "" : "s", objects, commits, st.files,
 		(double)st.bytes / 1e6, now() - t0, t1 - t0, c1 - c0, t2 - t1,

@@ -59,11 +59,14 @@ struct git_src {
 	git_oid *oids;              /* sorted, unique; staged mode: in order */
 	size_t n, alloc;
 	unsigned char *types;       /* git_object_t, 0 while unknown */
+	unsigned char *read_types;  /* the type each worker read (its own ids) */
 	uint32_t *first;            /* 0, topo index + 1, or HIDDEN */
 	char **paths;               /* staged mode: each blob's path */
 
 	uint32_t *topo;             /* commits oldest first (object numbers) */
+	uint32_t *ctree;            /* the tree of each, or NONE */
 	size_t ncommits;
+	bool submitting;            /* the walk queues each blob it reaches */
 	struct root *roots;
 	size_t nroots;
 
@@ -278,8 +281,9 @@ static int list_objects(struct git_src *g)
 			g->oids[k++] = g->oids[i];
 	g->n = k;
 	g->types = calloc(g->n ? g->n : 1, 1);
+	g->read_types = calloc(g->n ? g->n : 1, 1);
 	g->first = calloc(g->n ? g->n : 1, sizeof(*g->first));
-	if (!g->types || !g->first)
+	if (!g->types || !g->read_types || !g->first)
 		return hush_err_set(HUSH_ENOMEM, "out of memory");
 	return 0;
 }
@@ -715,6 +719,8 @@ static int walk_tree(struct git_src *g, uint32_t obj, uint32_t mark,
 		} else {
 			g->first[x] = mark;
 			g->types[x] = GIT_OBJECT_BLOB;
+			if (g->submitting)
+				error = scan_submit_fetch(g->scan, x);
 		}
 	}
 	git_tree_free(t);
@@ -922,30 +928,55 @@ static int select_history(struct git_src *g)
 	}
 	if ((error = topo_sort(g, &gr)) < 0)
 		goto done;
-	for (i = 0; i < g->ncommits && error == 0; i++) {
-		uint32_t c = g->topo[i], t = gr.v[gr.node_of[c] - 1].tree;
+	if ((g->ctree = malloc((g->ncommits + 1) * sizeof(*g->ctree))) == NULL) {
+		error = hush_err_set(HUSH_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < g->ncommits; i++) {
+		g->first[g->topo[i]] = (uint32_t)i + 1;
+		g->ctree[i] = gr.v[gr.node_of[g->topo[i]] - 1].tree;
+	}
+done:
+	graph_dispose(&hidden);
+	graph_dispose(&gr);
+	return error;
+}
 
-		g->first[c] = (uint32_t)i + 1;
+/*
+ * Walk the trees of the commits oldest first, then those of the roots,
+ * queueing each blob when it is first reached: the workers scan while the
+ * walk goes on.
+ */
+static int walk_history(struct git_src *g)
+{
+	size_t i;
+	int error = 0;
+
+	g->submitting = true;
+	for (i = 0; i < g->ncommits && error == 0; i++) {
+		uint32_t t = g->ctree[i];
+
 		if (t != NONE && !g->first[t])
-			error = walk_tree(g, t, (uint32_t)i + 1, c, 0);
+			error = walk_tree(g, t, (uint32_t)i + 1, g->topo[i], 0);
 	}
 	for (i = 0; i < g->nroots && error == 0; i++) {
 		uint32_t x = g->roots[i].obj, mark = (uint32_t)(g->ncommits + i + 1);
 
 		if (g->first[x])
 			continue;
-		if (g->types[x] == GIT_OBJECT_TREE)
+		if (g->types[x] == GIT_OBJECT_TREE) {
 			error = walk_tree(g, x, mark, x, 0);
-		else
+		} else {
 			g->first[x] = mark;
+			if (g->types[x] == GIT_OBJECT_BLOB)
+				error = scan_submit_fetch(g->scan, x);
+		}
 	}
+	g->submitting = false;
 	if (error == 0) {
 		warn_missing(g);
 		pack_order(g);
 	}
-done:
-	graph_dispose(&hidden);
-	graph_dispose(&gr);
 	return error;
 }
 
@@ -991,7 +1022,8 @@ static int select_staged(struct git_src *g)
 			error = add_oid(g, &d->new_file.id);
 	}
 	g->objects_listed = g->n;
-	if (error == 0 && (g->types = calloc(g->n ? g->n : 1, 1)) == NULL)
+	if (error == 0 && ((g->types = calloc(g->n ? g->n : 1, 1)) == NULL ||
+			      (g->read_types = calloc(g->n ? g->n : 1, 1)) == NULL))
 		error = hush_err_set(HUSH_ENOMEM, "out of memory");
 done:
 	git_diff_free(diff);
@@ -1053,7 +1085,8 @@ static int worker_fetch(void *wctx, size_t id, const unsigned char **data,
 		return HUSH_EIO;
 	}
 	type = git_odb_object_type(w->obj);
-	g->types[id] = (unsigned char)type;
+	/* only this worker touches read_types[id] until the scan ends */
+	g->read_types[id] = (unsigned char)type;
 	p = git_odb_object_data(w->obj);
 	*len = git_odb_object_size(w->obj);
 	if (type == GIT_OBJECT_BLOB) {
@@ -1108,6 +1141,8 @@ int git_src_submit(struct git_src *g)
 	size_t i;
 	int error = 0;
 
+	if (!g->opts.staged && (error = walk_history(g)) < 0)
+		return error;
 	for (size_t k = 0; k < g->n && error == 0; k++) {
 		i = g->order ? g->order[k] : k;
 		if (g->opts.staged) {
@@ -1115,6 +1150,10 @@ int git_src_submit(struct git_src *g)
 			continue;
 		}
 		if (g->types[i] == GIT_OBJECT_TREE || g->types[i] == BAD_OBJECT)
+			continue;
+		/* the walk queued the blobs it reached */
+		if (g->types[i] == GIT_OBJECT_BLOB && g->first[i] &&
+		    g->first[i] != HIDDEN)
 			continue;
 		/* --since or --branch: only what the chosen commits reach */
 		if ((g->opts.since || (g->opts.branches && g->opts.branches->len)) &&
@@ -1287,7 +1326,7 @@ static int attribute_message(struct git_src *g, struct finding *f, uint32_t id)
 	hex_of(hex, &g->oids[id]);
 	if ((error = set_path(f, hex)) < 0)
 		return error;
-	if (g->types[id] == GIT_OBJECT_TAG) {
+	if (g->read_types[id] == GIT_OBJECT_TAG) {
 		git_tag *tag = NULL;
 
 		f->kind = "message";
@@ -1335,7 +1374,7 @@ int git_src_attribute(struct git_src *g, struct findings *fs)
 			hex_of(hex, &g->oids[id]);
 			if ((error = set_path(f, g->paths[id])) == 0)
 				error = finding_attr_add(f, "blob", hex);
-		} else if (g->types[id] == GIT_OBJECT_BLOB) {
+		} else if (g->read_types[id] == GIT_OBJECT_BLOB) {
 			error = attribute_blob(g, f, (uint32_t)id);
 		} else {
 			error = attribute_message(g, f, (uint32_t)id);
@@ -1359,6 +1398,8 @@ void git_src_free(struct git_src *g)
 	free(g->roots);
 	free(g->oids);
 	free(g->types);
+	free(g->read_types);
+	free(g->ctree);
 	free(g->first);
 	free(g->topo);
 	free(g->missing);
