@@ -22,6 +22,7 @@ enum {
 	OPT_VERBOSE, OPT_BINARY, OPT_NOCOLOR, OPT_NOCACHE, OPT_NODECODE,
 	OPT_HELP, OPT_FILE, OPT_EXPLAIN, OPT_LIST, OPT_NULL,
 	OPT_PLATFORM = 100, OPT_TAG, OPT_MAXLAYER, OPT_MAXIMAGE,
+	OPT_STAGED, OPT_SINCE, OPT_BRANCH,
 };
 
 static const struct hush_opt scan_opts[] = {
@@ -94,6 +95,27 @@ static const struct hush_opt *opts_for(bool context)
 	return context_opts;
 }
 
+/* `hush git` adds these to the common options. */
+static const struct hush_opt git_only_opts[] = {
+	{ "staged", 0, HUSH_OPT_NONE, NULL, "scan only what the index holds that HEAD does not (pre-commit)", OPT_STAGED },
+	{ "since", 0, HUSH_OPT_VALUE, "REV", "scan only what the refs reach and REV does not", OPT_SINCE },
+	{ "branch", 0, HUSH_OPT_VALUE, "REF", "scan only what REF reaches (repeatable)", OPT_BRANCH },
+	{ NULL, 0, HUSH_OPT_NONE, NULL, NULL, 0 },
+};
+
+#define N_GIT_ONLY (sizeof(git_only_opts) / sizeof(*git_only_opts) - 1)
+static struct hush_opt git_opts[N_SCAN_OPTS + N_GIT_ONLY + 1];
+
+static const struct hush_opt *git_opts_table(void)
+{
+	if (!git_opts[0].name) {
+		memcpy(git_opts, git_only_opts, N_GIT_ONLY * sizeof(*git_opts));
+		memcpy(git_opts + N_GIT_ONLY, scan_opts,
+			(N_SCAN_OPTS + 1) * sizeof(*git_opts));
+	}
+	return git_opts;
+}
+
 static const char env_help[] =
 	"Environment:\n"
 	"  XDG_CACHE_HOME   database cache in $XDG_CACHE_HOME/hush (default ~/.cache/hush)\n"
@@ -116,12 +138,25 @@ void cli_usage(bool to_stdout)
 		"                          .dockerignore and its Dockerfile\n"
 		"  image [OPTIONS] IMAGE   scan a container image layer by layer: a\n"
 		"                          docker save tar, OCI folder or OCI archive\n"
+		"  git [OPTIONS] [REPO]    scan a git repository's whole history\n"
 		"  rules list              list the rules\n"
 		"  rules check [FILE...]   compile the rules and check their examples\n"
 		"  rules export            print each rule's pattern, one per line\n\n"
 		"Run 'hush COMMAND --help' for a command's options.\n"
 		"  --version               print the version\n\n%s\n%s",
 		env_help, exit_help);
+}
+
+static void git_help(void)
+{
+	printf("usage: hush git [OPTIONS] [REPO]\n\n"
+	       "Scan every blob and commit message in the object database of\n"
+	       "REPO (default '.': a work tree, a bare repository or a .git\n"
+	       "folder), reachable or not, each once. A finding names the first\n"
+	       "commit and path that brought it in, oldest first over all refs,\n"
+	       "or says that no ref reaches it.\n\nOptions:\n");
+	hush_opt_help(stdout, git_opts_table());
+	printf("\n%s\n%s", env_help, exit_help);
 }
 
 static void scan_help(const char *cmd, bool context)
@@ -160,6 +195,7 @@ void cli_config_dispose(struct cli_config *c)
 	strlist_dispose(&c->only);
 	strlist_dispose(&c->paths);
 	strlist_dispose(&c->explain);
+	strlist_dispose(&c->branches);
 	free(c->cache_dir);
 	memset(c, 0, sizeof(*c));
 }
@@ -213,7 +249,7 @@ static char *default_cache_dir(void)
 
 int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 {
-	bool context = !strcmp(cmd, "context");
+	bool context = !strcmp(cmd, "context"), git = !strcmp(cmd, "git");
 	bool image = !strcmp(cmd, "image");
 	struct hush_opt_parser p;
 	const char *v;
@@ -230,7 +266,8 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 	c->jobs = n > 0 ? (unsigned)n : 1;
 	c->max_layer = HUSH_DEFAULT_MAX_LAYER_BYTES;
 	c->max_image = HUSH_DEFAULT_MAX_IMAGE_BYTES;
-	hush_opt_parser_init(&p, image ? image_opts_get() : opts_for(context),
+	hush_opt_parser_init(&p, git ? git_opts_table() :
+		image ? image_opts_get() : opts_for(context),
 		argc, argv);
 	while ((id = hush_opt_next(&p, &v, false)) != HUSH_OPT_END) {
 		switch (id) {
@@ -302,7 +339,10 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 				level = level < HUSH_LOG_WARN ? HUSH_LOG_INFO : level + 1;
 			break;
 		case OPT_HELP:
-			scan_help(cmd, context);
+			if (git)
+				git_help();
+			else
+				scan_help(cmd, context);
 			return 1;
 		case OPT_FILE:
 			c->dockerfile = v;
@@ -338,6 +378,16 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 				c->max_image = sz;
 			break;
 		}
+		case OPT_STAGED:
+			c->staged = true;
+			break;
+		case OPT_SINCE:
+			c->since = v;
+			break;
+		case OPT_BRANCH:
+			if (strlist_add(&c->branches, v, strlen(v)) < 0)
+				return HUSH_ENOMEM;
+			break;
 		}
 	}
 	hush_log_setup("hush", (enum hush_log_level)level);
@@ -354,6 +404,15 @@ int cli_parse_scan(struct cli_config *c, const char *cmd, int argc, char **argv)
 			c->paths.len ? ", got '" : "",
 			c->paths.len ? c->paths.v[1] : "",
 			c->paths.len ? "' too" : "");
+	} else if (git) {
+		if (c->paths.len > 1)
+			return hush_err_set(HUSH_EUSAGE,
+				"git: one REPO at most, got '%s' too", c->paths.v[1]);
+		if (c->paths.len == 0 && strlist_add(&c->paths, ".", 1) < 0)
+			return HUSH_ENOMEM;
+		if (c->staged && (c->since || c->branches.len))
+			return hush_err_set(HUSH_EUSAGE,
+				"git: --staged does not go with --since or --branch");
 	} else if (c->paths.len == 0) {
 		return hush_err_set(HUSH_EUSAGE, "%s: no PATH given", cmd);
 	}

@@ -40,6 +40,10 @@ struct cli_config {
 	const char *tag;         /* --tag */
 	unsigned long long max_layer; /* --max-layer-size */
 	unsigned long long max_image; /* --max-image-size */
+	/* hush git */
+	bool staged;             /* --staged */
+	const char *since;       /* --since REV */
+	struct strlist branches; /* --branch REF... */
 };
 
 void cli_config_dispose(struct cli_config *c);
@@ -79,5 +83,6 @@ struct cmd_result cmd_dir(int argc, char **argv);
 struct cmd_result cmd_rules(int argc, char **argv);
 struct cmd_result cmd_context(int argc, char **argv);
 struct cmd_result cmd_image(int argc, char **argv);
+struct cmd_result cmd_git(int argc, char **argv);
 
 #endif

@@ -53,6 +53,8 @@ int main(int argc, char **argv)
 		r = cmd_context(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "image"))
 		r = cmd_image(argc - 2, argv + 2);
+	else if (!strcmp(cmd, "git"))
+		r = cmd_git(argc - 2, argv + 2);
 	else if (!strcmp(cmd, "rules"))
 		r = cmd_rules(argc - 2, argv + 2);
 	else

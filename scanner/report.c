@@ -207,6 +207,26 @@ static void text_secret(FILE *o, const char *s, size_t n)
 		fputs("...", o);
 }
 
+/* The value of a place's attribute key, or NULL. */
+static const char *attr_of(const struct finding *f, const char *key)
+{
+	for (size_t i = 0; i < f->nattrs; i++)
+		if (!strcmp(f->attrs[i].key, key))
+			return f->attrs[i].value;
+	return NULL;
+}
+
+/* " in commit ID" after an "also at" place from git history */
+static void text_also_commit(FILE *o, const struct finding *a)
+{
+	const char *commit = attr_of(a, "commit");
+
+	if (commit)
+		fprintf(o, " in commit %.12s", commit);
+	else if (a->kind && !strcmp(a->kind, "unreachable"))
+		fputs(" (unreachable)", o);
+}
+
 /* a source's attributes of the first place, "    key value" */
 static void text_attrs(FILE *o, const struct finding *f)
 {
@@ -258,8 +278,10 @@ static void write_text(FILE *o, const struct group *g, size_t ng,
 		for (j = 1; j < g[i].n; j++) {
 			const struct finding *a = &g[i].first[j];
 
-			fprintf(o, "    also at %s:%zu:%zu%s\n", a->path, a->line,
+			fprintf(o, "    also at %s:%zu:%zu%s", a->path, a->line,
 				a->column, a->decoded ? " (base64-decoded)" : "");
+			text_also_commit(o, a);
+			fputc('\n', o);
 		}
 		fputc('\n', o);
 	}
@@ -473,12 +495,28 @@ static void sarif_result(FILE *o, const struct finding *f, size_t ri,
 	json_uri(o, f->path);
 	fprintf(o, "},\"region\":{\"startLine\":%zu,\"startColumn\":%zu}}}],",
 		f->line, f->column);
-	fprintf(o, "\"partialFingerprints\":{\"hush/secret/v1\":\"%s\"},",
+	fprintf(o, "\"partialFingerprints\":{\"hush/secret/v1\":\"%s\"",
 		f->fingerprint);
-	fprintf(o, "\"properties\":{\"fingerprint\":\"%s\",\"severity\":\"%s\","
-		   "\"occurrences\":%zu%s}}",
+	if (attr_of(f, "commit")) {
+		/* history findings: the commit, as gitleaks names it */
+		fputs(",\"commitSha\":", o);
+		json_cstr(o, attr_of(f, "commit"));
+	}
+	fprintf(o, "},\"properties\":{\"fingerprint\":\"%s\",\"severity\":\"%s\","
+		   "\"occurrences\":%zu%s",
 		f->fingerprint, rules_severity_name(sev_of(f)), count,
 		f->decoded ? ",\"decoded\":\"base64\"" : "");
+	if (f->kind) {
+		fputs(",\"kind\":", o);
+		json_cstr(o, f->kind);
+	}
+	for (size_t k = 0; k < f->nattrs; k++) {
+		fputc(',', o);
+		json_cstr(o, f->attrs[k].key);
+		fputc(':', o);
+		json_cstr(o, f->attrs[k].value);
+	}
+	fputs("}}", o);
 }
 
 static int write_sarif(FILE *o, const struct group *g, size_t ng,

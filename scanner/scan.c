@@ -41,6 +41,8 @@ struct item {
 	unsigned char *data; /* buffer items */
 	size_t len;
 	bool follow;         /* the user named this path: follow a symlink */
+	bool fetch;          /* the worker fetches item id (scan_fetcher) */
+	size_t id;
 };
 
 /* Aligned so that workers' counters never share a cache line. */
@@ -53,6 +55,7 @@ struct worker {
 	struct findings found;
 	unsigned char *buf; /* small files are read here, not mapped */
 	size_t buf_alloc;
+	void *fctx;         /* the fetcher's state for this worker */
 };
 
 struct scan {
@@ -67,6 +70,9 @@ struct scan {
 	struct item queue[HUSH_QUEUE_DEPTH];
 	size_t qhead, qlen;
 	bool closing;
+
+	struct scan_fetcher fetcher;
+	bool has_fetcher;
 
 	struct findings findings;
 	char **warnings;   /* the messages kept */
@@ -188,6 +194,8 @@ static int make_finding(struct chunk_ctx *c, const struct engine_match *m)
 	digest_hex(f.secret_sha256, sum, sizeof(sum));
 	if ((f.path = strdup(c->it->display)) == NULL)
 		goto nomem;
+	if (c->it->fetch)
+		f.order = c->it->id;
 	/* snippet: same line only, bounded context on each side */
 	if (!m->decoded) {
 		size_t so = m->secret_off, se = m->secret_off + m->secret_len;
@@ -527,9 +535,31 @@ static void scan_file(struct worker *w, const struct item *it)
 	close(fd);
 }
 
+/* An item whose bytes the fetcher gives: scanned like a buffer. */
+static void fetch_item(struct worker *w, const struct item *it)
+{
+	struct scan *s = w->s;
+	const unsigned char *data = NULL;
+	const char *display = NULL;
+	struct item view = *it;
+	size_t len = 0;
+	int rc;
+
+	rc = s->fetcher.fetch(w->fctx, it->id, &data, &len, &display);
+	if (rc <= 0)
+		return;
+	atomic_fetch_add_explicit(&w->files, 1, memory_order_relaxed);
+	view.display = (char *)(uintptr_t)display;
+	if (len > 0)
+		(void)scan_chunks(w, &view, -1, data, len);
+	s->fetcher.release(w->fctx);
+}
+
 static void run_item(struct worker *w, struct item *it)
 {
-	if (it->path) {
+	if (it->fetch) {
+		fetch_item(w, it);
+	} else if (it->path) {
 		scan_file(w, it);
 	} else {
 		atomic_fetch_add_explicit(&w->files, 1, memory_order_relaxed);
@@ -661,6 +691,9 @@ int scan_start(struct scan *s)
 		w->s = s;
 		if ((error = engine_worker_new(&w->ew, s->engine)) < 0)
 			return error;
+		if (s->has_fetcher &&
+		    (error = s->fetcher.worker_new(s->fetcher.src, &w->fctx)) < 0)
+			return error;
 	}
 	for (i = 0; i < s->nworkers; i++) {
 		struct worker *w = &s->workers[i];
@@ -710,7 +743,7 @@ static int submit(struct scan *s, struct item *it)
 int scan_submit_file(struct scan *s, const char *path, const char *display,
 	bool follow)
 {
-	struct item it = { NULL, NULL, NULL, 0, follow };
+	struct item it = { NULL, NULL, NULL, 0, follow, false, 0 };
 
 	it.path = strdup(path);
 	it.display = strdup(display);
@@ -722,10 +755,23 @@ int scan_submit_file(struct scan *s, const char *path, const char *display,
 	return submit(s, &it);
 }
 
+void scan_set_fetcher(struct scan *s, const struct scan_fetcher *f)
+{
+	s->fetcher = *f;
+	s->has_fetcher = true;
+}
+
+int scan_submit_fetch(struct scan *s, size_t id)
+{
+	struct item it = { NULL, NULL, NULL, 0, false, true, id };
+
+	return submit(s, &it);
+}
+
 int scan_submit_buffer(struct scan *s, unsigned char *data, size_t len,
 	const char *display)
 {
-	struct item it = { NULL, NULL, data, len, false };
+	struct item it = { NULL, NULL, data, len, false, false, 0 };
 
 	if ((it.display = strdup(display)) == NULL) {
 		free(data);
@@ -806,6 +852,8 @@ void scan_free(struct scan *s)
 	(void)scan_finish(s);
 	for (i = 0; i < s->nworkers; i++) {
 		free(s->workers[i].buf);
+		if (s->has_fetcher && s->workers[i].fctx)
+			s->fetcher.worker_free(s->workers[i].fctx);
 		engine_worker_free(s->workers[i].ew);
 		findings_dispose(&s->workers[i].found);
 	}

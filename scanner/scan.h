@@ -60,6 +60,35 @@ int scan_submit_buffer(struct scan *s, unsigned char *data, size_t len,
  */
 void scan_wait_buffered(struct scan *s, size_t max);
 
+/*
+ * A source whose workers fetch the bytes of an item themselves, with state of
+ * their own (hush git: a repository handle per worker reading blobs). Items
+ * are submitted as numbers; findings in such an item carry the number in
+ * their `order` (and the display name in `path`) until the source rewrites
+ * them after scan_finish.
+ */
+struct scan_fetcher {
+	void *src;
+	/** Make one worker's state (called by scan_start before the threads run). */
+	int (*worker_new)(void *src, void **wctx);
+	void (*worker_free)(void *wctx);
+	/**
+	 * Fetch item id. @return 1 with data, len and display set (valid until
+	 * release), 0 to skip the item silently (not an input: a git tree), or
+	 * a negative hush_err after the source called scan_warn
+	 */
+	int (*fetch)(void *wctx, size_t id, const unsigned char **data,
+		size_t *len, const char **display);
+	/** Release what the last fetch returned. */
+	void (*release)(void *wctx);
+};
+
+/** Use f for scan_submit_fetch items; call before scan_start. */
+void scan_set_fetcher(struct scan *s, const struct scan_fetcher *f);
+
+/** Queue item id of the fetcher. */
+int scan_submit_fetch(struct scan *s, size_t id);
+
 /** Record a problem that makes the scan incomplete (exit 3), and log it. */
 void scan_warn(struct scan *s, const char *fmt, ...) HUSH_PRINTF(2, 3);
 

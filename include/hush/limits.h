@@ -116,6 +116,15 @@
 #define HUSH_MAX_JOBS 256u
 #endif
 
+/*
+ * Objects listed from one git object database (hush git). Objects are
+ * numbered with 32 bits and cost about 30 bytes each while the history is
+ * walked; the largest public repositories hold about 10 million.
+ */
+#ifndef HUSH_MAX_GIT_OBJECTS
+#define HUSH_MAX_GIT_OBJECTS 200000000u
+#endif
+
 /* Largest baseline or allowlist file read. */
 #ifndef HUSH_MAX_BASELINE
 #define HUSH_MAX_BASELINE (256u * 1024 * 1024)
