@@ -68,6 +68,18 @@ char *cli_cache_dir(void);
 struct allow_fps;
 struct scan;
 struct findings;
+struct engine;
+struct rules;
+struct scan;
+
+/**
+ * The engine for rules (the database from the cache, else compiled) with
+ * c's cache folder and base64 setting, and a scan on it with c's -j,
+ * --max-file-size, binary and progress settings. Not started.
+ * @param[out] engine, scan the caller frees both (scan first)
+ */
+int cmd__scan_new(struct scan **scan, struct engine **engine,
+	const struct rules *rules, const struct cli_config *c);
 
 /** Drop findings whose fingerprint fps holds. @return how many */
 size_t cmd__drop_known(struct findings *fs, const struct allow_fps *fps);

@@ -10,11 +10,36 @@
 
 #include "allow.h"
 #include "cli.h"
+#include "engine.h"
 #include "hush/buf.h"
 #include "hush/err.h"
 #include "hush/limits.h"
+#include "hush/log.h"
 #include "report.h"
+#include "rules.h"
 #include "scan.h"
+
+int cmd__scan_new(struct scan **scan, struct engine **engine,
+	const struct rules *rules, const struct cli_config *c)
+{
+	struct engine_opts eo = { NULL, false, true };
+	struct scan_opts so;
+	int error;
+
+	*scan = NULL;
+	eo.cache_dir = c->cache_dir;
+	eo.decode = c->decode;
+	if ((error = engine_new(engine, rules, &eo)) < 0)
+		return error;
+	hush_log_debug("%zu rules, database %s", rules->len,
+		engine_from_cache(*engine) ? "from cache" : "compiled");
+	memset(&so, 0, sizeof(so));
+	so.jobs = c->jobs;
+	so.chunk = c->chunk;
+	so.binary = c->binary;
+	so.progress = c->progress;
+	return scan_new(scan, *engine, rules, &so);
+}
 
 /* Drop the findings whose fingerprint the allowlist or baseline holds. */
 size_t cmd__drop_known(struct findings *fs, const struct allow_fps *fps)

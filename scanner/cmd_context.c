@@ -504,8 +504,6 @@ struct cmd_result cmd_context(int argc, char **argv)
 	struct rules rules;
 	struct allow_fps fps = { NULL, 0, 0 };
 	struct engine *engine = NULL;
-	struct engine_opts eo = { NULL, false, true };
-	struct scan_opts so;
 	struct scan_stats st;
 	struct context_walk_opts wo;
 	struct ctx x;
@@ -571,15 +569,7 @@ struct cmd_result cmd_context(int argc, char **argv)
 		goto fail;
 	if ((error = allow_load(&x.allow, &fps, x.dir)) < 0)
 		goto fail;
-	eo.cache_dir = c.cache_dir;
-	eo.decode = c.decode;
-	if ((error = engine_new(&engine, &rules, &eo)) < 0)
-		goto fail;
-	so.jobs = c.jobs;
-	so.chunk = c.chunk;
-	so.binary = c.binary;
-	so.progress = c.progress;
-	if ((error = scan_new(&x.scan, engine, &rules, &so)) < 0 ||
+	if ((error = cmd__scan_new(&x.scan, &engine, &rules, &c)) < 0 ||
 	    (error = scan_start(x.scan)) < 0)
 		goto fail;
 	wo.on_entry = on_entry;

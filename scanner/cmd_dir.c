@@ -61,8 +61,6 @@ struct cmd_result cmd_dir(int argc, char **argv)
 	bool cwd_loaded = false;
 	struct engine *engine = NULL;
 	struct scan *scan = NULL;
-	struct engine_opts eo = { NULL, false, true };
-	struct scan_opts so;
 	struct scan_stats st;
 	size_t i, unique = 0, dropped;
 	double t0 = now();
@@ -80,17 +78,7 @@ struct cmd_result cmd_dir(int argc, char **argv)
 		error = HUSH_EUSAGE;
 		goto fail;
 	}
-	eo.cache_dir = c.cache_dir;
-	eo.decode = c.decode;
-	if ((error = engine_new(&engine, &rules, &eo)) < 0)
-		goto fail;
-	hush_log_debug("%zu rules, database %s", rules.len,
-		engine_from_cache(engine) ? "from cache" : "compiled");
-	so.jobs = c.jobs;
-	so.chunk = c.chunk;
-	so.binary = c.binary;
-	so.progress = c.progress;
-	if ((error = scan_new(&scan, engine, &rules, &so)) < 0 ||
+	if ((error = cmd__scan_new(&scan, &engine, &rules, &c)) < 0 ||
 	    (error = scan_start(scan)) < 0)
 		goto fail;
 	for (i = 0; i < c.paths.len && error == 0; i++) {

@@ -66,8 +66,6 @@ struct cmd_result cmd_git(int argc, char **argv)
 	struct scan *scan = NULL;
 	struct git_src *git = NULL;
 	struct git_src_opts go;
-	struct engine_opts eo = { NULL, false, true };
-	struct scan_opts so;
 	struct scan_stats st;
 	size_t unique = 0, dropped, objects, commits;
 	double t0 = now(), t1, t2, c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), c1, c2;
@@ -85,19 +83,11 @@ struct cmd_result cmd_git(int argc, char **argv)
 		error = HUSH_EUSAGE;
 		goto fail;
 	}
-	eo.cache_dir = c.cache_dir;
-	eo.decode = c.decode;
-	if ((error = engine_new(&engine, &rules, &eo)) < 0)
-		goto fail;
-	so.jobs = c.jobs;
-	so.chunk = c.chunk;
-	so.binary = c.binary;
-	so.progress = c.progress;
 	go.repo = c.paths.v[0];
 	go.staged = c.staged;
 	go.since = c.since;
 	go.branches = &c.branches;
-	if ((error = scan_new(&scan, engine, &rules, &so)) < 0 ||
+	if ((error = cmd__scan_new(&scan, &engine, &rules, &c)) < 0 ||
 	    (error = git_src_open(&git, scan, &go)) < 0)
 		goto fail;
 	if (git_src_workdir(git) && (error = allow_load(&ap, &fps,

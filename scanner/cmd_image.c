@@ -930,9 +930,7 @@ struct cmd_result cmd_image(int argc, char **argv)
 	struct allow_fps fps = { NULL, 0, 0 };
 	struct engine *engine = NULL;
 	struct image_src *src = NULL;
-	struct engine_opts eo = { NULL, false, true };
 	struct image_select sel = { NULL, NULL };
-	struct scan_opts so;
 	struct scan_stats st;
 	struct run r;
 	size_t i, unique = 0;
@@ -963,19 +961,12 @@ struct cmd_result cmd_image(int argc, char **argv)
 	hush_log_info("%s: %s, %zu image%s, %zu layer%s", c.paths.v[0],
 		image_src_kind(src), r.nimgs, r.nimgs == 1 ? "" : "s", r.njobs,
 		r.njobs == 1 ? "" : "s");
-	eo.cache_dir = c.cache_dir;
-	eo.decode = c.decode;
-	if ((error = engine_new(&engine, &rules, &eo)) < 0)
+	if ((error = cmd__scan_new(&r.scan, &engine, &rules, &c)) < 0)
 		goto fail;
 	r.overlap = engine_overlap(engine);
 	if (r.overlap >= HUSH_IMAGE_PIECE / 2)
 		r.overlap = HUSH_IMAGE_PIECE / 2;
-	so.jobs = c.jobs;
-	so.chunk = c.chunk;
-	so.binary = c.binary;
-	so.progress = c.progress;
-	if ((error = scan_new(&r.scan, engine, &rules, &so)) < 0 ||
-	    (error = scan_start(r.scan)) < 0)
+	if ((error = scan_start(r.scan)) < 0)
 		goto fail;
 	for (i = 0; i < r.nimgs; i++)
 		if ((error = scan_config(&r, i)) < 0)
