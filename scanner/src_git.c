@@ -815,6 +815,51 @@ static int add_tip(struct git_src *g, struct graph *gr, const char *name,
 	return 0;
 }
 
+/*
+ * libgit2's ref iterator passes over a loose ref file it cannot parse
+ * without a word, so the loose refs are also looked up one by one: a
+ * file of garbage is a warning naming it.
+ */
+static void check_loose_refs(struct git_src *g, struct hush_buf *path,
+	size_t name_at, unsigned depth)
+{
+	size_t len = path->len;
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > HUSH_MAX_DEPTH || (d = opendir(path->ptr)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		git_reference *ref = NULL;
+		struct stat sb;
+
+		size_t nl = strlen(de->d_name);
+
+		/* hidden files and the lock files of a git at work */
+		if (de->d_name[0] == '.' ||
+		    (nl > 5 && !strcmp(de->d_name + nl - 5, ".lock")))
+			continue;
+		path->len = len;
+		path->ptr[len] = '\0';
+		if (hush_buf_printf(path, "/%s", de->d_name) < 0 ||
+		    lstat(path->ptr, &sb) < 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			check_loose_refs(g, path, name_at, depth + 1);
+		} else if (S_ISREG(sb.st_mode) &&
+			   git_reference_lookup(&ref, g->repo,
+				   path->ptr + name_at) < 0 &&
+			   git_error_last() != NULL) {
+			scan_warn(g->scan, "%s: ref %s cannot be read: %s",
+				g->repo_name, path->ptr + name_at, git_msg());
+		}
+		git_reference_free(ref);
+	}
+	closedir(d);
+	path->len = len;
+	path->ptr[len] = '\0';
+}
+
 /* Every ref (branches, tags, remotes, stash, notes) and HEAD. */
 static int add_all_refs(struct git_src *g, struct graph *gr)
 {
@@ -838,6 +883,16 @@ static int add_all_refs(struct git_src *g, struct graph *gr)
 	if (rc < 0 && rc != GIT_ITEROVER && error == 0)
 		scan_warn(g->scan, "%s: cannot list every ref: %s", g->repo_name,
 			git_msg());
+	if (error == 0) {
+		struct hush_buf path = HUSH_BUF_INIT(HUSH_MAX_PATH);
+		const char *common = git_repository_commondir(g->repo);
+		size_t n = common ? strlen(common) : 0;
+
+		/* commondir ends with '/'; names start at "refs/" */
+		if (n && hush_buf_printf(&path, "%srefs", common) == 0)
+			check_loose_refs(g, &path, n, 0);
+		hush_buf_dispose(&path);
+	}
 	if (error == 0 && git_reference_lookup(&ref, g->repo, "HEAD") == 0) {
 		git_reference *res = NULL;
 

@@ -123,6 +123,13 @@ t_bad_ref() {
 	hgit repo; want_rc 3; no_crash; same git-history
 	want_err "refs/heads/ghost points to 1111111111111111111111111111111111111111, which is not in the object database"
 	err_lines 2 # and "scan incomplete"
+	# a loose ref of garbage, which libgit2's iterator passes over silently
+	rm repo/.git/refs/heads/ghost
+	echo 'not an object id' > repo/.git/refs/heads/junk
+	: > repo/.git/refs/heads/main.lock # a git at work: not a ref
+	hgit repo; want_rc 3; no_crash; same git-history
+	want_err "repo: ref refs/heads/junk cannot be read: corrupted loose reference file: refs/heads/junk"
+	err_lines 2
 }
 
 t_missing_object() {
