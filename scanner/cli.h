@@ -72,6 +72,16 @@ struct engine;
 struct rules;
 struct scan;
 
+struct allow_fps;
+
+/**
+ * Load c's rules (the embedded ones, --rules, --only), then more's (check
+ * rules a command adds; NULL for none), and --baseline into fps.
+ * @return 0, a rule error, or HUSH_EUSAGE for a baseline that cannot be read
+ */
+int cmd__load(struct rules *rules, struct allow_fps *fps,
+	const struct cli_config *c, int (*more)(struct rules *rules));
+
 /**
  * The engine for rules (the database from the cache, else compiled) with
  * c's cache folder and base64 setting, and a scan on it with c's -j,

@@ -10,6 +10,7 @@
 
 #include "allow.h"
 #include "cli.h"
+#include "digest.h"
 #include "engine.h"
 #include "hush/buf.h"
 #include "hush/err.h"
@@ -18,6 +19,21 @@
 #include "report.h"
 #include "rules.h"
 #include "scan.h"
+
+int cmd__load(struct rules *rules, struct allow_fps *fps,
+	const struct cli_config *c, int (*more)(struct rules *rules))
+{
+	int error;
+
+	if ((error = digest_init()) < 0 ||
+	    (error = cli_load_rules(rules, c)) < 0 ||
+	    (more && (error = more(rules)) < 0))
+		return error;
+	/* a bad --baseline is the user's to fix: a usage error */
+	if (c->baseline && baseline_load(fps, c->baseline) < 0)
+		return HUSH_EUSAGE;
+	return 0;
+}
 
 int cmd__scan_new(struct scan **scan, struct engine **engine,
 	const struct rules *rules, const struct cli_config *c)

@@ -72,12 +72,8 @@ struct cmd_result cmd_dir(int argc, char **argv)
 		res.error = error < 0 ? error : 0;
 		goto done;
 	}
-	if ((error = digest_init()) < 0 || (error = cli_load_rules(&rules, &c)) < 0)
+	if ((error = cmd__load(&rules, &fps, &c, NULL)) < 0)
 		goto fail;
-	if (c.baseline && (error = baseline_load(&fps, c.baseline)) < 0) {
-		error = HUSH_EUSAGE;
-		goto fail;
-	}
 	if ((error = cmd__scan_new(&scan, &engine, &rules, &c)) < 0 ||
 	    (error = scan_start(scan)) < 0)
 		goto fail;

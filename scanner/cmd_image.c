@@ -946,13 +946,8 @@ struct cmd_result cmd_image(int argc, char **argv)
 	}
 	r.c = &c;
 	r.rules = &rules;
-	if ((error = digest_init()) < 0 || (error = cli_load_rules(&rules, &c)) < 0 ||
-	    (error = add_check_rule(&rules)) < 0)
+	if ((error = cmd__load(&rules, &fps, &c, add_check_rule)) < 0)
 		goto fail;
-	if (c.baseline && (error = baseline_load(&fps, c.baseline)) < 0) {
-		error = HUSH_EUSAGE;
-		goto fail;
-	}
 	sel.platform = c.platform;
 	sel.tag = c.tag;
 	if ((error = image_src_open(&src, c.paths.v[0], &sel)) < 0 ||
